@@ -1,0 +1,117 @@
+"""The one problem type of the project, and the list that collects them.
+
+Every stage reports through `Problem` so that a user always sees the same
+`path:line:col: severity: message` line, whether YAML, the format, a template or
+an output step is at fault, and so that one run can report all of them at once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """The path as a user should see it: relative to the current directory where possible."""
+    text = os.fspath(path)
+    if not os.path.isabs(text):
+        return text
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive on Windows
+        return text
+    return text if rel.startswith(".." + os.sep) or rel == ".." else rel
+
+
+class Problem(Exception):
+    """One thing wrong with the input (or a warning), located at file, line and column.
+
+    It is an exception so that a stage deep inside can stop with one, and a plain
+    value so that validation can collect hundreds before reporting them together.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        line: int,
+        column: int,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
+        super().__init__(message)
+        self.path = display_path(path)
+        self.line = max(line, 1)
+        self.column = max(column, 1)
+        self.message = message
+        self.severity: Severity = severity
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+@dataclass
+class Problems:
+    """Problems gathered over a run, reported sorted by file and line, each once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: list[Problem] | Problems) -> None:
+        self.items.extend(problems.items if isinstance(problems, Problems) else problems)
+
+    def error(self, path: str | Path, line: int, column: int, message: str) -> None:
+        self.add(Problem(path, line, column, message))
+
+    def warning(self, path: str | Path, line: int, column: int, message: str) -> None:
+        self.add(Problem(path, line, column, message, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity == "warning"]
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items), key=Problem.sort_key)
+
+    def failed(self, strict: bool = False) -> bool:
+        """True when the run must stop: any error, or with `strict` any warning."""
+        return any(p.severity == "error" or strict for p in self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class Failure(Exception):
+    """Raised to stop a run whose problems were already collected (exit code 1)."""
+
+    def __init__(self, problems: Problems) -> None:
+        super().__init__(f"{len(problems.errors)} error(s)")
+        self.problems = problems
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit code 2)."""

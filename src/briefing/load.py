@@ -1,0 +1,283 @@
+"""Read YAML files into plain data while keeping where every value came from.
+
+libyaml's composer (C, fast) gives a node tree with marks; we walk it ourselves
+instead of using a constructor so that we can refuse what PyYAML would accept
+silently (duplicate keys, tags that construct objects, aliases) and remember the
+line and column of every key and value for error messages.
+
+Plain scalars that YAML 1.1 would turn into a bool, number or date are kept as
+`Plain`, a `str` holding exactly what the analyst typed plus the value YAML
+would have made of it. Text fields then read `no` as "no" and `2024` as "2024";
+number fields read the number. Nothing is coerced behind the analyst's back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from briefing.errors import Problem, Problems
+from briefing.limits import LIMITS
+
+try:  # the C loader is a hard requirement in production; fall back only so tests can say why
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - exercised only on broken installs
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NEST_LIMIT = 64
+_SAFE_BOUND = 1000  # nesting libyaml composes without trouble
+_LEADING = re.compile(r"^[ ?-]+", re.M)
+_CONSTRUCTOR = SafeConstructor()
+
+
+def _tag_name(tag: str) -> str:
+    """A tag as the analyst wrote it (`!!python/object`, not the expanded URI)."""
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+class Plain(str):
+    """A plain scalar that YAML resolves to something other than text.
+
+    The string is the source text; `value` is what YAML would have made of it.
+    """
+
+    value: Any
+
+    def __new__(cls, text: str, value: Any) -> Plain:
+        obj = super().__new__(cls, text)
+        obj.value = value
+        return obj
+
+
+@dataclass
+class Document:
+    """One YAML file: its data and the 1-based position of every value and key in it."""
+
+    path: Path
+    data: Any
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+
+    def where(self, path: Path_, key: bool = False) -> Pos:
+        """Position of the value at `path` (or of its key), else of the nearest parent."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False, warning: bool = False) -> Problem:
+        line, col = self.where(path, key)
+        return Problem(self.path, line, col, message, "warning" if warning else "error")
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text, or None after reporting why it cannot be read as UTF-8 YAML."""
+    try:
+        size = path.stat().st_size
+        if size > LIMITS.max_file_bytes:
+            problems.error(
+                path, 1, 1,
+                f"file is {size:,} bytes, over the limit of {LIMITS.max_file_bytes:,} "
+                "(split it, or raise BRIEFING_MAX_FILE_BYTES)",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(path, 1, 1, "file is UTF-16; save it as UTF-8")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(path, line, col, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def load_file(path: Path, problems: Problems) -> Document | None:
+    """Load one YAML file, reporting every problem found into `problems`."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return load_text(text, path, problems)
+
+
+def load_text(text: str, path: Path, problems: Problems) -> Document | None:
+    """Parse `text` (from `path`) into a Document, or None after reporting why not."""
+    if _too_deep(text, path, problems):
+        return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        problems.add(_yaml_problem(path, exc, text))
+        return None
+    except yaml.YAMLError as exc:  # unmarked errors: report at the top of the file
+        problems.error(path, 1, 1, f"YAML error: {exc}")
+        return None
+    finally:
+        loader.dispose()
+    doc = Document(path, None)
+    if node is None:
+        doc.data = None
+        return doc
+    walker = _Walker(doc, problems)
+    doc.data = walker.walk(node, (), 0)
+    if walker.aliased:
+        for line, col in _alias_marks(text):
+            problems.error(path, line, col, "YAML aliases (*name) are not allowed in fact files; write the value out")
+    return None if walker.failed else doc
+
+
+def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    source_line = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    if isinstance(exc, yaml.composer.ComposerError) and "another document" in problem:
+        message = "a file holds one YAML document; remove the second '---' document or move it to its own file"
+    elif "\t" in source_line[: col] and ("token" in problem or "indentation" in problem or "tab" in problem):
+        col = source_line.index("\t") + 1
+        message = "tab character in indentation; YAML needs spaces"
+    else:
+        context = f" ({exc.context})" if exc.context else ""
+        message = f"YAML syntax: {problem}{context}"
+    return Problem(path, line, col, message)
+
+
+def _too_deep(text: str, path: Path, problems: Problems) -> bool:
+    """Refuse absurdly nested data before libyaml's recursive composer meets it.
+
+    The composer recurses in C and crashes the interpreter on very deep
+    nesting. Flow brackets plus the longest run of block indentation bound the
+    depth from above; only when that bound is high do we walk the parser's
+    events to measure the real depth.
+    """
+    bound = text.count("[") + text.count("{")
+    if bound <= _SAFE_BOUND:
+        bound += max((len(m) for m in _LEADING.findall(text)), default=0)
+        if bound <= _SAFE_BOUND:
+            return False
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > _NEST_LIMIT:
+                    mark = event.start_mark
+                    problems.error(path, mark.line + 1, mark.column + 1, f"data nested more than {_NEST_LIMIT} levels deep")
+                    return True
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # the composer reports the syntax error with its position
+    return False
+
+
+def _alias_marks(text: str) -> list[Pos]:
+    """Positions of every alias (`*name`) in the text, for error messages."""
+    return [(e.start_mark.line + 1, e.start_mark.column + 1)
+            for e in yaml.parse(text, Loader=_Loader) if isinstance(e, yaml.AliasEvent)]
+
+
+class _Walker:
+    """Turns composed nodes into dicts, lists and strings, recording positions."""
+
+    def __init__(self, doc: Document, problems: Problems) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.failed = False
+        self.aliased = False
+        self.count = 0
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.failed = True
+        self.problems.error(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+
+    def walk(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.count += 1
+        if self.count > LIMITS.max_nodes:
+            if self.count == LIMITS.max_nodes + 1:
+                self.error(node, f"file has more than {LIMITS.max_nodes:,} values (raise BRIEFING_MAX_NODES)")
+            return None
+        if id(node) in self.seen:
+            self.failed = self.aliased = True
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if depth >= _NEST_LIMIT:
+            self.error(node, f"data nested more than {_NEST_LIMIT} levels deep")
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _TAG + "seq":
+                self.error(node, f"tag '{_tag_name(node.tag)}' is not allowed; use a plain YAML list")
+                return None
+            return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != _TAG + "map":
+            self.error(node, f"tag '{_tag_name(node.tag)}' is not allowed; use a plain YAML mapping")
+            return None
+        return self.mapping(node, path, depth)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self.error(key_node, "merge keys ('<<') are not allowed in fact files; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "a mapping key must be plain text, not a list or mapping")
+                continue
+            if id(key_node) in self.seen:
+                self.failed = self.aliased = True
+                continue
+            self.seen.add(id(key_node))
+            key = str(self.scalar(key_node))
+            if key in first:
+                line = first[key].start_mark.line + 1
+                self.error(key_node, f"duplicate key '{key}' (first at line {line}); YAML would silently keep only the last one")
+                continue
+            first[key] = key_node
+            sub = (*path, key)
+            self.doc.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.walk(value_node, sub, depth + 1)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            self.error(node, f"tag '{_tag_name(tag)}' is not allowed; fact files hold plain text, numbers and dates only")
+            return None
+        if tag == _TAG + "str":
+            return node.value
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "timestamp":
+            return Plain(node.value, node.value)
+        method = {"int": _CONSTRUCTOR.construct_yaml_int, "float": _CONSTRUCTOR.construct_yaml_float,
+                  "bool": _CONSTRUCTOR.construct_yaml_bool}[tag.removeprefix(_TAG)]
+        try:
+            return Plain(node.value, method(node))
+        except (ValueError, yaml.YAMLError):
+            self.error(node, f"'{node.value}' is not a valid {tag.removeprefix(_TAG)}")
+            return None

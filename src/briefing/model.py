@@ -1,0 +1,388 @@
+"""The dossier format (version 1) as pydantic models, and the JSON Schema made from them.
+
+The models describe one file's content; `validate` puts files together into a
+dossier and checks what crosses items (references, duplicates, time). Scalar
+types take the loader's `Plain` strings so that text stays exactly as typed and
+numbers stay numbers, with messages written for analysts, not programmers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
+
+from briefing.limits import LIMITS
+from briefing.load import Plain
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_ID = re.compile(ID_PATTERN)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+LIKELIHOOD = {  # ICD 203 terms, in order, with their probability ranges
+    "almost-no-chance": ("almost no chance", "1-5%"),
+    "very-unlikely": ("very unlikely", "5-20%"),
+    "unlikely": ("unlikely", "20-45%"),
+    "roughly-even-chance": ("roughly even chance", "45-55%"),
+    "likely": ("likely", "55-80%"),
+    "very-likely": ("very likely", "80-95%"),
+    "almost-certain": ("almost certain", "95-99%"),
+}
+CONFIDENCE = ("low", "moderate", "high")
+STATUSES = ("reported", "confirmed", "disputed", "denied", "retracted")
+QUALIFIERS = ("exact", "about", "at-least", "at-most")
+SOURCE_KINDS = ("news", "official", "report", "social", "other")
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...] | Any) -> str:
+    """` (did you mean 'x'?)` for the nearest choice, or nothing when none is near."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def describe(value: Any) -> str:
+    """What the analyst wrote, named the way they would name it."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, Plain):
+        kind = type(value.value).__name__
+        return {"bool": "a yes/no value", "int": "a number", "float": "a number"}.get(kind, "a date") + f" '{value}'"
+    if isinstance(value, str):
+        return f"text '{value[:60]}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} '{value}'"
+
+
+# --- scalar types -----------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {describe(value)}")
+    text = str(value)
+    if len(text) > LIMITS.max_text_chars:
+        raise ValueError(f"text is {len(text):,} characters, over the limit of {LIMITS.max_text_chars:,} (BRIEFING_MAX_TEXT_CHARS)")
+    for ch in text:
+        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
+            raise ValueError(f"text contains the control character U+{ord(ch):04X}; remove it")
+    if not text.strip():
+        raise ValueError("text is empty")
+    return text
+
+
+def _id(value: Any) -> str:
+    text = _text(value)
+    if not _ID.match(text):
+        raise ValueError(
+            f"'{text}' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit"
+        )
+    return text
+
+
+def _choice(*choices: str) -> Any:
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"expected one of {', '.join(choices)}; got {describe(value)}")
+        if str(value) not in choices:
+            raise ValueError(f"'{value}' is not one of {', '.join(choices)}{suggest(value, choices)}")
+        return str(value)
+
+    return Annotated[str, PlainValidator(check), WithJsonSchema({"type": "string", "enum": list(choices)})]
+
+
+def _whole(low: int, high: int) -> Any:
+    def check(value: Any) -> int:
+        number = value.value if isinstance(value, Plain) else value
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise ValueError(f"expected a whole number from {low} to {high}, got {describe(value)}")
+        if not low <= number <= high:
+            raise ValueError(f"{number} is out of range: expected {low} to {high}")
+        return number
+
+    return Annotated[int, PlainValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})]
+
+
+def _number(value: Any) -> float | int:
+    number = value.value if isinstance(value, Plain) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise ValueError(f"expected a number, got {describe(value)}")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("expected a finite number")
+    return number
+
+
+def _url(value: Any) -> str:
+    text = _text(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise ValueError(f"url must be an http:// or https:// address, got '{text[:80]}'")
+    return text
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """An ISO date that may stop at the year or month: 2024, 2024-10, 2024-10-16."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        match = _DATE.match(text) if text is not None else None
+        if match is None:
+            raise ValueError(f"expected a date like 2024, 2024-10 or 2024-10-16, got {describe(value)}")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"'{text}' has no month {month}")
+        if day is not None and not 1 <= day <= calendar.monthrange(year, month or 1)[1]:
+            raise ValueError(f"'{text}' is not a day of the calendar")
+        return cls(year, month, day)
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last(self) -> dt.date:
+        """The day a partial date counts from (FORMAT.md: `2024-10` counts from 2024-10-31)."""
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A span of partial dates, written `2024-10/2025-01`."""
+
+    start: PartialDate
+    end: PartialDate
+
+    @property
+    def first(self) -> dt.date:
+        return self.start.first
+
+    @property
+    def last(self) -> dt.date:
+        return self.end.last
+
+    def __str__(self) -> str:
+        return f"{self.start}/{self.end}"
+
+
+When = Union[PartialDate, Interval]
+
+
+def _partial_date(value: Any) -> PartialDate:
+    return PartialDate.parse(value)
+
+
+def _when(value: Any) -> When:
+    if isinstance(value, str) and "/" in value:
+        start_text, _, end_text = str(value).partition("/")
+        start, end = PartialDate.parse(start_text), PartialDate.parse(end_text)
+        if end.last < start.first:
+            raise ValueError(f"interval '{value}' ends before it starts")
+        return Interval(start, end)
+    return PartialDate.parse(value)
+
+
+_DATE_SCHEMA = {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "examples": ["2024-10-16", "2024-10", 2024]}
+_WHEN_SCHEMA = {
+    "type": ["string", "integer"],
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$",
+    "examples": ["2024-10-16", "2024-10/2025-01"],
+}
+
+Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
+Number = Annotated[float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
+Day = Annotated[PartialDate, PlainValidator(_partial_date), PlainSerializer(str), WithJsonSchema(_DATE_SCHEMA)]
+DateOrInterval = Annotated[When, PlainValidator(_when), PlainSerializer(str), WithJsonSchema(_WHEN_SCHEMA)]
+Marking = _choice(*TLP_LEVELS)
+Reliability = _choice(*RELIABILITY)
+Credibility = _whole(1, 6)
+Likelihood = _choice(*LIKELIHOOD)
+Confidence = _choice(*CONFIDENCE)
+Status = _choice(*STATUSES)
+Qualifier = _choice(*QUALIFIERS)
+SourceKind = _choice(*SOURCE_KINDS)
+Language = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]+)*$"})]
+
+
+def _as_list(value: Any) -> Any:
+    """A single id where a list is expected is what the analyst meant; a mapping is not."""
+    return [value] if isinstance(value, str) else value
+
+
+class Model(BaseModel):
+    """Base of every model: unknown keys are errors, values are never silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --- dossier.yaml -------------------------------------------------------------------
+
+
+class Section(Model):
+    """A part of the brief, in reading order; facts name it by id."""
+
+    id: Id
+    title: Text
+    summary: Text | None = Field(None, description="Markdown shown under the section heading")
+
+
+class Metric(Model):
+    """A quantity that facts report, shown in the key-figures table."""
+
+    label: Text
+    unit: Text | None = None
+
+
+class DossierFile(Model):
+    """dossier.yaml: what the brief is about and how it is organised."""
+
+    title: Text
+    summary: Text | None = Field(None, description="Markdown: the scope of the dossier")
+    marking: Marking = "TLP:CLEAR"
+    language: Language = "en"
+    authors: list[Text] = []
+    sections: Annotated[list[Section], Field(min_length=1)]
+    metrics: dict[Id, Metric] = {}
+    reading_window: _whole(1, 3650) | None = Field(  # type: ignore[valid-type]
+        None, description="days of facts a brief shows in full; older standing facts are summarized"
+    )
+
+
+# --- facts, sources, judgments --------------------------------------------------------
+
+
+class Source(Model):
+    """A document that reports facts: an article, a statement, a report."""
+
+    id: Id
+    title: Text
+    publisher: Text | None = None
+    via: Text | None = Field(None, description="aggregator or syndication the text was read through")
+    author: Text | None = None
+    published: Day | None = None
+    accessed: Day
+    url: Url | None = None
+    kind: SourceKind = "news"
+    reliability: Reliability = "F"
+    archive: Text | None = Field(None, description="local text copy, relative to the dossier folder")
+    marking: Marking | None = None
+
+
+class Citation(Model):
+    """One source reporting a fact, optionally with the words it uses."""
+
+    source: Id
+    quote: Text | None = None
+    locator: Text | None = None
+
+
+class Figure(Model):
+    """A number a fact reports for a metric of the dossier."""
+
+    metric: Id
+    value: Number
+    qualifier: Qualifier = "exact"
+
+
+class Fact(Model):
+    """One narrow claim, in the analyst's words, with the sources that report it."""
+
+    id: Id
+    section: Id
+    statement: Text = Field(description="Markdown (inline)")
+    date: DateOrInterval | None = None
+    attribution: Text | None = None
+    credibility: Credibility = 6
+    status: Status = "reported"
+    figures: list[Figure] = []
+    sources: Annotated[list[Citation], Field(min_length=1)]
+    supersedes: Id | None = None
+    contradicts: Annotated[list[Id], BeforeValidator(_as_list)] = Field(
+        [], description="ids of facts this one conflicts with, shown side by side"
+    )
+    tags: list[Text] = []
+    marking: Marking | None = None
+
+
+class Judgment(Model):
+    """An analytic conclusion (ICD 203), kept apart from the facts it rests on."""
+
+    id: Id
+    statement: Text = Field(description="Markdown (inline)")
+    likelihood: Likelihood
+    confidence: Confidence
+    date: Day
+    based_on: Annotated[list[Id], BeforeValidator(_as_list), Field(min_length=1)]
+    marking: Marking | None = None
+
+
+class FactFile(Model):
+    """Any YAML file of a dossier other than dossier.yaml."""
+
+    sources: list[Source] = []
+    facts: list[Fact] = []
+    judgments: list[Judgment] = []
+
+
+def fact_file_schema() -> dict[str, Any]:
+    """JSON Schema of fact files, for editors (yaml-language-server)."""
+    return _schema(FactFile, "Dossier fact file (sources, facts, judgments), format v1")
+
+
+def dossier_schema() -> dict[str, Any]:
+    """JSON Schema of dossier.yaml."""
+    return _schema(DossierFile, "dossier.yaml, format v1")
+
+
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    schema["title"] = title
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

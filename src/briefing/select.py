@@ -1,0 +1,364 @@
+"""What a brief as of a given day holds: time, supersession, markings, figures, disagreements.
+
+Everything here is pure data in, data out (no text, no files) so that the time
+rules of FORMAT.md can be tested on their own and every format renders the same
+selection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from briefing.model import (
+    RELIABILITY,
+    TLP_LEVELS,
+    Fact,
+    Figure,
+    Judgment,
+    Metric,
+    Section,
+    Source,
+    When,
+)
+
+if TYPE_CHECKING:
+    from briefing.validate import Dossier
+
+ABOUT = 0.10  # "about" a value covers +/- 10 % of it when figures are compared
+
+
+def known_from(fact: Fact, sources: dict[str, Source]) -> dt.date | None:
+    """The day a fact became known: its earliest source's publication (else access) day, counted from its last day."""
+    days = [source_day(sources[c.source]) for c in fact.sources if c.source in sources]
+    return min(days) if days else None
+
+
+def source_day(source: Source) -> dt.date:
+    return (source.published or source.accessed).last
+
+
+def marking_rank(marking: str) -> int:
+    return TLP_LEVELS.index(marking)
+
+
+# --- figures and disagreements ---------------------------------------------------------
+
+
+def figure_range(figure: Figure) -> tuple[float, float]:
+    """The values a figure allows, given its qualifier."""
+    v = figure.value
+    if figure.qualifier == "about":
+        return (v - abs(v) * ABOUT, v + abs(v) * ABOUT)
+    if figure.qualifier == "at-least":
+        return (v, float("inf"))
+    if figure.qualifier == "at-most":
+        return (float("-inf"), v)
+    return (v, v)
+
+
+def _span(when: When | None, fallback: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    if when is not None:
+        return (when.first, when.last)
+    return (fallback, fallback) if fallback else None
+
+
+def _overlap(a: tuple[Any, Any] | None, b: tuple[Any, Any] | None) -> bool:
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+@dataclass
+class Clash:
+    """Facts that disagree: on a figure, by explicit contradiction, or by denial or dispute."""
+
+    kind: str  # "figure", "contradiction", "denied", "disputed"
+    facts: list[Fact]
+    metric: str | None = None
+    sub: tuple[str | int, ...] = ()
+
+    @property
+    def warning(self) -> str:
+        a = self.facts[0]
+        if self.kind == "figure":
+            b = self.facts[1]
+            fa = next(f for f in a.figures if f.metric == self.metric)
+            fb = next(f for f in b.figures if f.metric == self.metric)
+            return (f"fact '{b.id}' reports {fb.qualifier} {fb.value:g} for metric '{self.metric}' where fact "
+                    f"'{a.id}' reports {fa.qualifier} {fa.value:g} for overlapping dates: the brief shows both")
+        if self.kind == "contradiction":
+            return f"fact '{self.facts[1].id}' contradicts fact '{a.id}': the brief shows both side by side"
+        return f"fact '{a.id}' is {self.kind}: the brief shows it among disagreements and denials"
+
+
+def disagreements(dossier: Dossier, facts: list[Fact] | None = None) -> list[Clash]:
+    """Every disagreement among `facts` (default: all of the dossier's), in a stable order."""
+    pool = list(dossier.facts.values()) if facts is None else facts
+    ids = {f.id for f in pool}
+    superseded = {f.supersedes for f in pool if f.supersedes}
+    clashes: list[Clash] = []
+    for fact in pool:
+        if fact.status in ("denied", "disputed"):
+            clashes.append(Clash(fact.status, [fact], sub=("status",)))
+        for i, other in enumerate(fact.contradicts):
+            if other in ids:
+                clashes.append(Clash("contradiction", [dossier.facts[other], fact], sub=("contradicts", i)))
+    by_metric: dict[str, list[tuple[Fact, int]]] = {}
+    for fact in pool:
+        if fact.status in ("retracted", "denied") or fact.id in superseded:
+            continue
+        for i, fig in enumerate(fact.figures):
+            by_metric.setdefault(fig.metric, []).append((fact, i))
+    for metric, entries in sorted(by_metric.items()):
+        for j, (b, bi) in enumerate(entries):
+            for a, ai in entries[:j]:
+                if a.id == b.id:
+                    continue
+                span_a = _span(a.date, known_from(a, dossier.sources))
+                span_b = _span(b.date, known_from(b, dossier.sources))
+                if _overlap(span_a, span_b) and not _overlap(figure_range(a.figures[ai]), figure_range(b.figures[bi])):
+                    clashes.append(Clash("figure", [a, b], metric, ("figures", bi, "value")))
+    return clashes
+
+
+# --- the brief's selection -----------------------------------------------------------------
+
+
+@dataclass
+class SourceView:
+    """A source as an endnote: numbered in order of first citation."""
+
+    source: Source
+    number: int
+    facts: list[str] = field(default_factory=list)
+
+    @property
+    def reliability_words(self) -> str:
+        return RELIABILITY[self.source.reliability]
+
+
+@dataclass
+class CitationView:
+    source: SourceView
+    quote: str | None
+    locator: str | None
+
+
+@dataclass
+class FactView:
+    """A fact as a brief shows it."""
+
+    fact: Fact
+    number: int
+    known_from: dt.date
+    citations: list[CitationView]
+    section: Section
+    superseded_by: FactView | None = None
+    supersedes: FactView | None = None
+    new: bool = False
+    in_full: bool = True
+
+    @property
+    def id(self) -> str:
+        return self.fact.id
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade: the best source's reliability, then the information's credibility."""
+        best = min(c.source.source.reliability for c in self.citations)
+        return f"{best}{self.fact.credibility}"
+
+    @property
+    def status(self) -> str:
+        return "superseded" if self.superseded_by is not None and self.fact.status == "reported" else self.fact.status
+
+
+@dataclass
+class JudgmentView:
+    judgment: Judgment
+    number: int
+    based_on: list[FactView]
+
+
+@dataclass
+class FigureRow:
+    """One metric in the key-figures table: the current value(s) and what they replaced."""
+
+    metric_id: str
+    metric: Metric
+    current: list[tuple[FactView, Figure]]
+    earlier: list[tuple[FactView, Figure]]
+
+    @property
+    def disputed(self) -> bool:
+        ranges = [figure_range(fig) for _, fig in self.current]
+        return any(not _overlap(a, b) for i, a in enumerate(ranges) for b in ranges[:i])
+
+
+@dataclass
+class ClashView:
+    kind: str
+    facts: list[FactView]
+    metric: str | None
+
+
+@dataclass
+class Brief:
+    """Everything one brief shows, already cut to its day and marking."""
+
+    dossier: Dossier
+    as_of: dt.date
+    since: dt.date | None
+    marking: str
+    max_marking: str | None
+    facts: list[FactView]
+    judgments: list[JudgmentView]
+    sources: list[SourceView]
+    figures: list[FigureRow]
+    clashes: list[ClashView]
+    window_start: dt.date | None = None
+
+    @property
+    def sections(self) -> list[tuple[Section, list[FactView]]]:
+        return [(s, [f for f in self.facts if f.section.id == s.id]) for s in self.dossier.spec.sections]
+
+    @property
+    def new(self) -> list[FactView]:
+        return [f for f in self.facts if f.new]
+
+    @property
+    def timeline(self) -> list[FactView]:
+        dated = [f for f in self.facts if f.fact.date is not None]
+        return sorted(dated, key=lambda f: (f.fact.date.first, f.fact.date.last, f.number))  # type: ignore[union-attr]
+
+    @property
+    def summarized(self) -> list[FactView]:
+        return [f for f in self.facts if not f.in_full]
+
+    @property
+    def source_summary(self) -> dict[str, int]:
+        single = sum(1 for f in self.facts if len({c.source.number for c in f.citations}) == 1)
+        strong = sum(1 for f in self.facts if any(c.source.source.reliability in "AB" for c in f.citations))
+        weak = sum(1 for f in self.facts if all(c.source.source.reliability in "EF" for c in f.citations))
+        return {"facts": len(self.facts), "sources": len(self.sources), "single_source": single,
+                "a_or_b": strong, "only_e_or_f": weak, "no_publisher": sum(1 for s in self.sources if not s.source.publisher),
+                "no_date": sum(1 for s in self.sources if not s.source.published)}
+
+
+def select_brief(
+    dossier: Dossier,
+    as_of: dt.date,
+    since: dt.date | None = None,
+    max_marking: str | None = None,
+) -> Brief:
+    """Cut the dossier to what was known on `as_of` and releasable at `max_marking`."""
+    limit = marking_rank(max_marking) if max_marking else len(TLP_LEVELS)
+    default = dossier.spec.marking
+
+    def allowed(marking: str | None) -> bool:
+        return marking_rank(marking or default) <= limit
+
+    sources = {sid: s for sid, s in dossier.sources.items() if source_day(s) <= as_of and allowed(s.marking)}
+    order = {s.id: i for i, s in enumerate(dossier.spec.sections)}
+    chosen: list[tuple[Fact, dt.date]] = []
+    for fact in dossier.facts.values():
+        if not allowed(fact.marking):
+            continue
+        known = known_from(fact, sources)
+        if known is not None and known <= as_of:
+            chosen.append((fact, known))
+    chosen.sort(key=lambda fk: (order.get(fk[0].section, 0), _date_key(fk[0]), fk[0].id))
+    views, source_views = _fact_views(dossier, chosen, sources, since)
+    by_id = {v.id: v for v in views}
+    for view in views:
+        old = view.fact.supersedes
+        if old in by_id:
+            by_id[old].superseded_by = view
+            view.supersedes = by_id[old]
+    _apply_window(dossier, views, as_of)
+    judgments = _judgments(dossier, as_of, by_id, allowed)
+    included = [source_views[sid] for sid in sorted(source_views, key=lambda s: source_views[s].number)]
+    marking = max([default, *(v.fact.marking or default for v in views), *(s.source.marking or default for s in included),
+                   *(j.judgment.marking or default for j in judgments)], key=marking_rank)
+    if max_marking is not None and marking_rank(marking) > limit:
+        marking = max_marking
+    clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
+               for c in disagreements(dossier, [v.fact for v in views])]
+    return Brief(dossier, as_of, since, marking, max_marking, views, judgments, included,
+                 _figures(dossier, views), clashes,
+                 window_start=(as_of - dt.timedelta(days=dossier.spec.reading_window)) if dossier.spec.reading_window else None)
+
+
+def _date_key(fact: Fact) -> tuple[dt.date, dt.date]:
+    if fact.date is None:
+        return (dt.date.max, dt.date.max)
+    return (fact.date.first, fact.date.last)
+
+
+def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: dict[str, Source],
+                since: dt.date | None) -> tuple[list[FactView], dict[str, SourceView]]:
+    sections = {s.id: s for s in dossier.spec.sections}
+    source_views: dict[str, SourceView] = {}
+    views: list[FactView] = []
+    for number, (fact, known) in enumerate(chosen, start=1):
+        citations = []
+        for cite in fact.sources:
+            if cite.source not in sources:
+                continue
+            sv = source_views.get(cite.source)
+            if sv is None:
+                sv = source_views[cite.source] = SourceView(sources[cite.source], len(source_views) + 1)
+            if fact.id not in sv.facts:
+                sv.facts.append(fact.id)
+            citations.append(CitationView(sv, cite.quote, cite.locator))
+        views.append(FactView(fact, number, known, citations, sections[fact.section],
+                              new=since is not None and since < known))
+    return views, source_views
+
+
+def _apply_window(dossier: Dossier, views: list[FactView], as_of: dt.date) -> None:
+    """Facts known before the reading window are summarized, not shown in full (they stay in the annex)."""
+    days = dossier.spec.reading_window
+    if not days:
+        return
+    start = as_of - dt.timedelta(days=days)
+    for view in views:
+        view.in_full = view.known_from > start
+
+
+def _judgments(dossier: Dossier, as_of: dt.date, by_id: dict[str, FactView], allowed: Any) -> list[JudgmentView]:
+    out: list[JudgmentView] = []
+    ordered = sorted(dossier.judgments.values(), key=lambda j: (-j.date.last.toordinal(), j.id))
+    for judgment in ordered:
+        if judgment.date.last > as_of or not allowed(judgment.marking):
+            continue
+        based = [by_id[f] for f in judgment.based_on if f in by_id]
+        if not based:
+            continue  # everything it rests on is later than the brief or not releasable
+        out.append(JudgmentView(judgment, len(out) + 1, based))
+    return out
+
+
+def _figures(dossier: Dossier, views: list[FactView]) -> list[FigureRow]:
+    """Per metric: the newest standing values (several when they disagree) and the ones they replaced."""
+    rows: list[FigureRow] = []
+    for metric_id, metric in dossier.spec.metrics.items():
+        entries = [(v, fig) for v in views for fig in v.fact.figures if fig.metric == metric_id]
+        standing = [(v, fig) for v, fig in entries
+                    if v.superseded_by is None and v.fact.status not in ("retracted", "denied")]
+        if not entries:
+            continue
+        if not standing:
+            rows.append(FigureRow(metric_id, metric, [], entries))
+            continue
+        newest = max(_fig_span(v)[0] for v, _ in standing)
+        current = [(v, fig) for v, fig in standing if _fig_span(v)[1] >= newest]
+        earlier = [(v, fig) for v, fig in entries if not any(v is cv and fig is cf for cv, cf in current)]
+        rows.append(FigureRow(metric_id, metric, current, earlier))
+    return rows
+
+
+def _fig_span(view: FactView) -> tuple[dt.date, dt.date]:
+    span = _span(view.fact.date, view.known_from)
+    assert span is not None
+    return span
