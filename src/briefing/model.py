@@ -14,7 +14,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
@@ -211,7 +211,7 @@ class Interval:
         return f"{self.start}/{self.end}"
 
 
-When = Union[PartialDate, Interval]
+When = PartialDate | Interval
 
 
 def _partial_date(value: Any) -> PartialDate:

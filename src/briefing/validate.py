@@ -19,7 +19,7 @@ from briefing import select
 from briefing.errors import Problems
 from briefing.limits import LIMITS
 from briefing.load import Document, Path_, load_file
-from briefing.model import DossierFile, Fact, FactFile, Judgment, Source, describe, suggest
+from briefing.model import DossierFile, Fact, Judgment, Source, describe, suggest
 
 DOSSIER_FILE = "dossier.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -1,0 +1,65 @@
+"""PDF: WeasyPrint on the brief's HTML with its print stylesheet.
+
+WeasyPrint is imported here, inside the functions, and nowhere else: `check`
+and Markdown or HTML builds never pay for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+ASSET_BASE = "file:///briefing-assets/"
+
+
+def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None = None) -> bytes:
+    """The PDF of a brief's HTML, reproducible for the same input and day.
+
+    The page is given a virtual base address whose `../assets/` resolves only to
+    files in `asset_dirs` (overrides first, then the defaults). Anything else a
+    page asks for is refused, so a fact file can never make the PDF engine read
+    a local file or reach the network.
+    """
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(as_of, dt.time(), dt.UTC).timestamp()))
+    import weasyprint  # heavy: imported only when a PDF is wanted
+
+    fetcher = restricted_fetcher(asset_dirs)
+    document = weasyprint.HTML(string=html, base_url=ASSET_BASE + "brief/", url_fetcher=fetcher)
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    options: dict[str, Any] = {"pdf_identifier": identifier}
+    if variant:
+        options["pdf_variant"] = variant
+    return document.write_pdf(**options)
+
+
+def restricted_fetcher(asset_dirs: list[Path]) -> Any:
+    """A WeasyPrint URL fetcher that serves the project's assets and refuses everything else."""
+    import mimetypes
+
+    import weasyprint
+
+    roots = [p.resolve() for p in asset_dirs]
+
+    class Fetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",))
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            prefix = ASSET_BASE + "assets/"
+            if url.startswith(prefix):
+                name = url[len(prefix):].split("?")[0].split("#")[0]
+                for root in roots:
+                    path = (root / name).resolve()
+                    if path.is_relative_to(root) and path.is_file():
+                        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                        return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+            self.refused.append(url)
+            raise ValueError(f"refused to load {url[:100]}: briefs load only their own assets")
+
+    return Fetcher()
+
+
