@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from briefing import __version__
-from briefing.errors import Failure, Problems, UsageError
-from briefing.model import TLP_LEVELS, dossier_schema, fact_file_schema, suggest
+from briefing.errors import Failure, Problems, UsageError, suggest
+from briefing.scales import TLP_LEVELS
 
 COMMANDS = ("build", "check", "schema", "serve")
 FORMATS = ("md", "html", "pdf")
@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "schema":
+        from briefing.model import dossier_schema, fact_file_schema
+
         schema = dossier_schema() if args.dossier else fact_file_schema()
         print(json.dumps(schema, indent=2, ensure_ascii=False))
         return 0
@@ -145,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
 
 def load_all(args: argparse.Namespace) -> tuple[Problems, list[Any]]:
     """Find, load and validate the dossiers named on the command line (all by default)."""
-    from briefing.validate import find_dossiers, load_dossier
+    from briefing.load import find_dossiers
+    from briefing.validate import load_dossier
 
     facts_dir = facts_folder(args)
     problems = Problems()

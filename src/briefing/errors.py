@@ -7,12 +7,19 @@ an output step is at fault, and so that one run can report all of them at once.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...] | Any) -> str:
+    """` (did you mean 'x'?)` for the nearest choice, or nothing when none is near."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

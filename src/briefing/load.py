@@ -13,6 +13,7 @@ number fields read the number. Nothing is coerced behind the analyst's back.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,11 @@ _NEST_LIMIT = 64
 _SAFE_BOUND = 1000  # nesting libyaml composes without trouble
 _LEADING = re.compile(r"^[ ?-]+", re.M)
 _CONSTRUCTOR = SafeConstructor()
+
+DOSSIER_FILE = "dossier.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_DIRS = {"archive", "templates"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def _tag_name(tag: str) -> str:
@@ -81,6 +87,39 @@ class Document:
     def problem(self, path: Path_, message: str, *, key: bool = False, warning: bool = False) -> Problem:
         line, col = self.where(path, key)
         return Problem(self.path, line, col, message, "warning" if warning else "error")
+
+
+# --- finding dossiers and their files --------------------------------------------
+
+
+def find_dossiers(facts_dir: Path, problems: Problems) -> dict[str, Path]:
+    """Dossier folders under `facts_dir` by id; warns about YAML folders without dossier.yaml."""
+    found: dict[str, Path] = {}
+    if not facts_dir.is_dir():
+        return found
+    for folder in sorted(p for p in facts_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if (folder / DOSSIER_FILE).is_file():
+            if not _ID.match(folder.name):
+                problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is not a valid id: use lowercase letters, digits and hyphens")
+                continue
+            found[folder.name] = folder
+        else:
+            stray = next(iter(sorted(yaml_files(folder))), None)
+            if stray is not None:
+                problems.warning(stray, 1, 1, f"folder '{folder.name}' holds YAML but no {DOSSIER_FILE}; it is ignored")
+    return found
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every YAML file below `folder`, in a stable order, skipping hidden, archive and template folders."""
+    out: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) == folder and d in SKIPPED_DIRS))
+        out.extend(Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES) and not f.startswith("."))
+    return out
+
+
+# --- reading one file -------------------------------------------------------------
 
 
 def read_text(path: Path, problems: Problems) -> str | None:

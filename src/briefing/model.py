@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,49 +18,26 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
+from briefing.errors import suggest
 from briefing.limits import LIMITS
 from briefing.load import Plain
+from briefing.scales import (
+    CONFIDENCE,
+    CREDIBILITY,
+    LIKELIHOOD,
+    QUALIFIERS,
+    RELIABILITY,
+    SOURCE_KINDS,
+    STATUSES,
+    TLP_LEVELS,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _ID = re.compile(ID_PATTERN)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
-TLP_LEVELS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
-RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-LIKELIHOOD = {  # ICD 203 terms, in order, with their probability ranges
-    "almost-no-chance": ("almost no chance", "1-5%"),
-    "very-unlikely": ("very unlikely", "5-20%"),
-    "unlikely": ("unlikely", "20-45%"),
-    "roughly-even-chance": ("roughly even chance", "45-55%"),
-    "likely": ("likely", "55-80%"),
-    "very-likely": ("very likely", "80-95%"),
-    "almost-certain": ("almost certain", "95-99%"),
-}
-CONFIDENCE = ("low", "moderate", "high")
-STATUSES = ("reported", "confirmed", "disputed", "denied", "retracted")
-QUALIFIERS = ("exact", "about", "at-least", "at-most")
-SOURCE_KINDS = ("news", "official", "report", "social", "other")
+__all__ = ["CONFIDENCE", "CREDIBILITY", "LIKELIHOOD", "QUALIFIERS", "RELIABILITY", "SOURCE_KINDS", "STATUSES", "TLP_LEVELS", "suggest"]
 
-
-def suggest(word: str, choices: list[str] | tuple[str, ...] | Any) -> str:
-    """` (did you mean 'x'?)` for the nearest choice, or nothing when none is near."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def describe(value: Any) -> str:

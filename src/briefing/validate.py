@@ -8,7 +8,6 @@ exists but is broken is not reported a second time as "unknown".
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +17,9 @@ from pydantic import BaseModel, ValidationError
 from briefing import select
 from briefing.errors import Problems
 from briefing.limits import LIMITS
-from briefing.load import Document, Path_, load_file
+from briefing.load import DOSSIER_FILE, Document, Path_, load_file, yaml_files
 from briefing.model import DossierFile, Fact, Judgment, Source, describe, suggest
 
-DOSSIER_FILE = "dossier.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
-SKIPPED_DIRS = {"archive", "templates"}
 KINDS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact, "judgments": Judgment}
 SINGULAR = {"sources": "source", "facts": "fact", "judgments": "judgment"}
 
@@ -67,36 +63,6 @@ def _short(path: Path) -> str:
     return path.name
 
 
-# --- finding dossiers -------------------------------------------------------------
-
-
-def find_dossiers(facts_dir: Path, problems: Problems) -> dict[str, Path]:
-    """Dossier folders under `facts_dir` by id; warns about YAML folders without dossier.yaml."""
-    found: dict[str, Path] = {}
-    if not facts_dir.is_dir():
-        return found
-    for folder in sorted(p for p in facts_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if (folder / DOSSIER_FILE).is_file():
-            if not re.match(r"^[a-z0-9][a-z0-9-]{0,63}$", folder.name):
-                problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is not a valid id: use lowercase letters, digits and hyphens")
-                continue
-            found[folder.name] = folder
-        else:
-            stray = next(iter(sorted(_yaml_files(folder))), None)
-            if stray is not None:
-                problems.warning(stray, 1, 1, f"folder '{folder.name}' holds YAML but no {DOSSIER_FILE}; it is ignored")
-    return found
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    """Every YAML file below `folder`, in a stable order, skipping hidden, archive and template folders."""
-    out: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) == folder and d in SKIPPED_DIRS))
-        out.extend(Path(root) / f for f in sorted(files) if f.endswith(YAML_SUFFIXES) and not f.startswith("."))
-    return out
-
-
 # --- loading one dossier -------------------------------------------------------------
 
 
@@ -109,7 +75,7 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
     spec = _validate(DossierFile, spec_doc.data, spec_doc, (), "", problems)
     if not isinstance(spec, DossierFile):
         return None
-    files = [p for p in _yaml_files(folder) if p != spec_path]
+    files = [p for p in yaml_files(folder) if p != spec_path]
     if len(files) > LIMITS.max_files:
         problems.error(spec_path, 1, 1, f"dossier has {len(files):,} YAML files, over the limit of {LIMITS.max_files:,} (BRIEFING_MAX_FILES)")
         return None
