@@ -32,9 +32,16 @@ class _Parser(argparse.ArgumentParser):
 
 def _date(text: str) -> dt.date:
     try:
+        if len(text) != 10:
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _days(text: str) -> list[dt.date]:
+    """One day, or several separated by commas (one brief each)."""
+    return sorted({_date(part.strip()) for part in text.split(",") if part.strip()}) or [_date(text)]
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -76,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
 
     def outputs(p: argparse.ArgumentParser) -> None:
         p.add_argument("--out", type=Path, default=Path("briefings"), help="output folder (default: briefings/)")
-        p.add_argument("--as-of", type=_date, help="the brief's day, YYYY-MM-DD (default: today)")
+        p.add_argument("--as-of", type=_days, help="the brief's day, YYYY-MM-DD, or several separated by commas (default: today)")
         p.add_argument("--since", type=_date, help="show what is new since this day (default: the previous brief)")
         p.add_argument("--format", type=_formats, default=FORMATS, help="comma-separated: md,html,pdf (default: all)")
         p.add_argument("--jobs", type=_jobs, default=1, help="build briefs in N worker processes")
@@ -145,13 +152,11 @@ def run(args: argparse.Namespace) -> int:
     return build(args)
 
 
-def load_all(args: argparse.Namespace) -> tuple[Problems, list[Any]]:
-    """Find, load and validate the dossiers named on the command line (all by default)."""
+def discover(args: argparse.Namespace, problems: Problems) -> dict[str, Path]:
+    """The dossier folders named on the command line (all by default), by id; cheap, no parsing."""
     from briefing.load import find_dossiers
-    from briefing.validate import load_dossier
 
     facts_dir = facts_folder(args)
-    problems = Problems()
     found = find_dossiers(facts_dir, problems)
     names = list(dict.fromkeys(args.dossiers)) or sorted(found)
     for name in names:
@@ -160,11 +165,17 @@ def load_all(args: argparse.Namespace) -> tuple[Problems, list[Any]]:
             raise UsageError(f"unknown dossier '{name}' in {facts_dir}{hint}")
     if not names:
         raise UsageError(f"no dossiers in {facts_dir} (a dossier is a folder holding dossier.yaml)")
-    dossiers = []
-    for name in names:
-        dossier = load_dossier(found[name], problems)
-        if dossier is not None:
-            dossiers.append(dossier)
+    return {name: found[name] for name in names}
+
+
+def load_all(args: argparse.Namespace, folders: dict[str, Path] | None = None,
+             problems: Problems | None = None) -> tuple[Problems, list[Any]]:
+    """Load and validate the dossiers named on the command line (all by default)."""
+    from briefing.validate import load_dossier
+
+    problems = Problems() if problems is None else problems
+    folders = discover(args, problems) if folders is None else folders
+    dossiers = [d for d in (load_dossier(folder, problems) for folder in folders.values()) if d is not None]
     return problems, dossiers
 
 

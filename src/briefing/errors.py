@@ -56,6 +56,9 @@ class Problem(Exception):
         self.message = message
         self.severity: Severity = severity
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, for worker processes
+        return (Problem, (self.path, self.line, self.column, self.message, self.severity))
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.message)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.errors import Failure, Problem, Problems
+from briefing.errors import Failure, Problem, Problems, UsageError
 from briefing.pdf import pdf_bytes
 from briefing.resources import assets_dir
 
@@ -33,8 +33,8 @@ BRIEF_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(md|html|pdf)$")
 # --- atomic files -------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (temp file in the same folder, fsync, rename)."""
+def _temp_beside(path: Path, data: bytes) -> Path:
+    """`data` in a hidden, fsynced temp file in `path`'s folder, ready to be renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_MARK, dir=path.parent)
     try:
@@ -43,29 +43,32 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (temp file in the same folder, fsync, rename)."""
+    os.replace(_temp_beside(path, data), path)
 
 
 class Transaction:
-    """Files staged now and renamed into place together by `commit`, or removed by `rollback`."""
+    """Files staged now and renamed into place together by `commit`, or removed by `rollback`.
+
+    Each rename is atomic, so a reader (or a kill) sees every file either old
+    or new, never truncated; the renames all happen after the last brief has
+    rendered, so a failure while rendering replaces nothing.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.staged: list[tuple[Path, Path]] = []
 
     def stage(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_MARK, dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        self.staged.append((Path(tmp), path))
+        self.staged.append((_temp_beside(path, data), path))
 
     def commit(self) -> list[Path]:
         done = []
@@ -117,16 +120,23 @@ def locked(root: Path, quiet: bool = False) -> Iterator[None]:
 
 @dataclass
 class Job:
-    """One brief to make: a dossier as of a day."""
+    """One brief to make: a dossier as of a day, and what it is compared with."""
 
-    dossier: Any
+    name: str
+    folder: Path
     as_of: dt.date
     since: dt.date | None
+    key: str = ""
+    dossier: Any = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}/{self.as_of.isoformat()}"
 
 
-def previous_brief(folder: Path, as_of: dt.date) -> dt.date | None:
-    """The day of the newest brief in `folder` older than `as_of` (the default --since)."""
-    days = []
+def previous_brief(folder: Path, as_of: dt.date, also: list[dt.date] | None = None) -> dt.date | None:
+    """The newest day before `as_of` with a brief in `folder` (or among `also`): the default --since."""
+    days = [d for d in (also or []) if d < as_of]
     if folder.is_dir():
         for name in os.listdir(folder):
             match = BRIEF_NAME.match(name)
@@ -139,71 +149,173 @@ def previous_brief(folder: Path, as_of: dt.date) -> dt.date | None:
 
 
 def build(args: argparse.Namespace) -> int:
-    """`build`: validate everything, render everything, then write everything."""
-    from briefing.cli import load_all, report
+    """`build`: validate everything, render everything, then write everything (or nothing)."""
+    from briefing import cache
+    from briefing.cli import discover, report
 
     started = time.perf_counter()
-    problems, dossiers = load_all(args)
-    report(problems)
-    if problems.failed(args.strict):
-        return 1
-    as_of = args.as_of or dt.date.today()
-    if args.since is not None and args.since >= as_of:
-        from briefing.errors import UsageError
-
-        raise UsageError(f"--since {args.since} must be before --as-of {as_of}")
+    problems = Problems()
+    folders = discover(args, problems)
+    days = args.as_of or [dt.date.today()]
+    if args.since is not None and args.since >= days[0]:
+        raise UsageError(f"--since {args.since} must be before --as-of {days[0]}")
     out: Path = args.out
     if out.exists() and not out.is_dir():
-        from briefing.errors import UsageError
-
-        raise UsageError(f"output folder '{out}' is a file")
-    say = (lambda *_: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
+        raise UsageError(f"output folder '{out}' is not a folder")
+    say = _say(args.quiet)
     with locked(out, args.quiet):
         clean_leftovers(out)
-        jobs = [Job(d, as_of, args.since or previous_brief(out / d.id, as_of)) for d in dossiers]
-        written = write_briefs(jobs, args, out, say)
-    elapsed = time.perf_counter() - started
+        jobs = [Job(name, folder, day, args.since or previous_brief(out / name, day, days))
+                for name, folder in folders.items() for day in days]
+        record = cache.Cache(out)
+        templates = template_dirs(args)
+        for job in jobs:
+            job.key = cache.brief_key(job.folder, [*templates, job.folder / "templates"], _options(args, job))
+        stale = [j for j in jobs if args.no_cache or not record.fresh(j.label, j.key)]
+        if not stale:
+            return _up_to_date(jobs, record, problems, args, report, started)
+        written = _build_stale(stale, jobs, record, problems, args, out, say)
+    if written is None:
+        return 1
     if not args.quiet:
         for path in written:
             print(path)
-        print(f"Built {len(jobs)} brief(s) as of {as_of} in {elapsed:.1f} s.", file=sys.stderr)
+        fresh = len(jobs) - len(stale)
+        note = f" ({fresh} up to date)" if fresh else ""
+        say(f"Built {len(stale)} brief(s){note} in {time.perf_counter() - started:.1f} s.")
     return 0
 
 
-def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any) -> list[Path]:
-    """Render every job, stage every file, then commit; nothing is replaced unless all succeeded."""
-    from briefing import render, site
-    from briefing.select import select_brief
+def _say(quiet: bool) -> Any:
+    return (lambda _msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
 
-    extra = [p for p in [getattr(args, "templates", None)] if p is not None]
+
+def _options(args: argparse.Namespace, job: Job) -> dict[str, Any]:
+    return {"formats": list(args.format), "as_of": job.as_of, "since": job.since, "max_marking": args.max_marking,
+            "pdf_variant": args.pdf_variant, "facts": str(job.folder)}
+
+
+def template_dirs(args: argparse.Namespace) -> list[Path]:
+    """Template folders in search order: --templates, then the defaults (a dossier's own come first per brief)."""
+    from briefing.resources import templates_dir
+
+    return [*([args.templates] if args.templates else []), templates_dir()]
+
+
+def _up_to_date(jobs: list[Job], record: Any, problems: Problems, args: argparse.Namespace, report: Any, started: float) -> int:
+    """Nothing changed: replay the recorded warnings and stop, without loading anything heavy."""
+    report(problems)
+    warnings = sorted({line for job in jobs for line in record.warnings(job.label)})
+    for line in warnings:
+        print(line, file=sys.stderr)
+    if args.strict and (warnings or problems):
+        return 1
+    _say(args.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s).")
+    return 0
+
+
+def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Problems, args: argparse.Namespace,
+                 out: Path, say: Any) -> list[Path] | None:
+    """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
+    from briefing.cli import load_all, report
+
+    names = {j.name: j.folder for j in stale}
+    before = len(problems.items)
+    _, dossiers = load_all(args, names, problems)
+    report(problems)
+    if problems.failed(args.strict):
+        return None
+    by_name = {d.id: d for d in dossiers}
+    lines: dict[str, list[str]] = {name: [] for name in names}
+    for problem in problems.items[before:]:
+        for name, folder in names.items():
+            if Path(problem.path).resolve().is_relative_to(folder.resolve()):
+                lines[name].append(str(problem))
+    for job in stale:
+        job.dossier = by_name[job.name]
+    return write_briefs(stale, args, out, say, record, {n: sorted(set(v)) for n, v in lines.items()})
+
+
+def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any, record: Any,
+                 warnings: dict[str, list[str]]) -> list[Path]:
+    """Render every job (in worker processes with --jobs), stage every file, then commit together."""
+    from briefing import site
+
     txn = Transaction(out)
-    problems = Problems()
-    written: list[Path] = []
     try:
-        for job in jobs:
-            overrides = [*extra, *([job.dossier.templates] if job.dossier.templates else [])]
-            env = render.environment(overrides)
-            brief = select_brief(job.dossier, job.as_of, job.since, args.max_marking)
-            try:
-                rendered = render.render_brief(brief, env, args.format)
-            except Problem as problem:
-                problems.add(problem)
+        problems = Problems()
+        for job, result in zip(jobs, _render_all(jobs, args, say), strict=True):
+            if isinstance(result, Problem):
+                problems.add(result)
                 continue
-            target = out / job.dossier.id / job.as_of.isoformat()
-            if "md" in args.format:
-                txn.stage(target.with_suffix(".md"), rendered.markdown.encode())
-            if "html" in args.format:
-                txn.stage(target.with_suffix(".html"), rendered.html.encode())
-            if "pdf" in args.format:
-                say(f"Rendering PDF of {job.dossier.id} as of {job.as_of} ...")
-                asset_dirs = [*(p / "assets" for p in overrides), assets_dir()]
-                pdf = pdf_bytes(rendered.html, job.as_of, asset_dirs, args.pdf_variant)
-                txn.stage(target.with_suffix(".pdf"), pdf)
+            target = out / job.name / job.as_of.isoformat()
+            files = {target.with_suffix("." + ext): data for ext, data in result.items()}
+            for path, data in files.items():
+                txn.stage(path, data)
+            record.record(job.label, job.key, files, warnings.get(job.name, []))
         if problems:
             raise Failure(problems)
-        site.stage_site(out, txn, extra)
-        written = txn.commit()
+        site.stage_site(out, txn, [p for p in [args.templates] if p is not None])
+        from briefing.cache import CACHE_NAME
+
+        txn.stage(out / CACHE_NAME, record.dump())
+        return [p for p in txn.commit() if not p.name.startswith(".")]
     except BaseException:
         txn.rollback()
         raise
-    return written
+
+
+# The jobs of the current build, inherited by forked workers (nothing heavy is pickled).
+_JOBS: list[Job] = []
+_ARGS: argparse.Namespace | None = None
+
+
+def _render_all(jobs: list[Job], args: argparse.Namespace, say: Any) -> list[dict[str, bytes] | Problem]:
+    """Render each job's outputs; with --jobs N > 1, in N forked worker processes."""
+    global _JOBS, _ARGS
+    workers = min(args.jobs, len(jobs))
+    if workers <= 1:
+        results = []
+        for job in jobs:
+            if "pdf" in args.format:
+                say(f"Rendering {job.label} (PDF takes a few seconds) ...")
+            results.append(_render_job(job, args))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _JOBS, _ARGS = jobs, args
+    say(f"Rendering {len(jobs)} briefs in {workers} worker processes ...")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_render_index, range(len(jobs))))
+    finally:
+        _JOBS, _ARGS = [], None
+
+
+def _render_index(index: int) -> dict[str, bytes] | Problem:
+    assert _ARGS is not None
+    return _render_job(_JOBS[index], _ARGS)
+
+
+def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Problem:
+    """The files of one brief by extension, or the template problem that stopped it."""
+    from briefing import render
+    from briefing.select import select_brief
+
+    overrides = [*([args.templates] if args.templates else []), *([job.dossier.templates] if job.dossier.templates else [])]
+    env = render.environment(overrides)
+    brief = select_brief(job.dossier, job.as_of, job.since, args.max_marking)
+    try:
+        rendered = render.render_brief(brief, env, args.format)
+    except Problem as problem:
+        return problem
+    files: dict[str, bytes] = {}
+    if "md" in args.format:
+        files["md"] = rendered.markdown.encode()
+    if "html" in args.format:
+        files["html"] = rendered.html.encode()
+    if "pdf" in args.format:
+        asset_dirs = [*(p / "assets" for p in overrides), assets_dir()]
+        files["pdf"] = pdf_bytes(rendered.html, job.as_of, asset_dirs, args.pdf_variant)
+    return files
