@@ -46,7 +46,7 @@ def brief_key(dossier_folder: Path, template_dirs: list[Path], options: dict[str
     """The key of one brief: changes whenever anything that shapes its outputs changes."""
     digest = hashlib.sha256()
     settings = {"version": __version__, "cache": FORMAT_VERSION, "cwd": os.getcwd(),
-                "limits": dataclasses.asdict(LIMITS), **options}
+                "limits": dataclasses.asdict(LIMITS), "environment": environment(), **options}
     if "pdf" in options.get("formats", ()):
         settings["weasyprint"] = _weasyprint_version()
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -54,6 +54,16 @@ def brief_key(dossier_folder: Path, template_dirs: list[Path], options: dict[str
     for folder in template_dirs:
         _hash_tree(digest, folder)
     return digest.hexdigest()
+
+
+def environment() -> dict[str, str]:
+    """The BRIEFING_* variables: limits and site settings shape outputs too."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("BRIEFING_")}
+
+
+def site_key() -> str:
+    """The key of the site pages beyond the briefs they list."""
+    return hashlib.sha256(json.dumps([__version__, environment()]).encode()).hexdigest()
 
 
 def _weasyprint_version() -> str:
@@ -100,6 +110,11 @@ class Cache:
             "files": {str(path.relative_to(self.out)): hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())},
             "warnings": warnings,
         }
+
+    def record_disk(self, name: str, key: str, paths: list[Path]) -> None:
+        """Record files as they are on disk now (the site pages, after a commit)."""
+        self.entries[name] = {"key": key, "files": {str(p.relative_to(self.out)): file_hash(p) for p in sorted(paths)},
+                              "warnings": []}
 
     def dump(self) -> bytes:
         return json.dumps({"format": FORMAT_VERSION, "entries": self.entries}, indent=1, sort_keys=True).encode()

@@ -17,8 +17,15 @@ Severity = Literal["error", "warning"]
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...] | Any) -> str:
-    """` (did you mean 'x'?)` for the nearest choice, or nothing when none is near."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    """` (did you mean 'x'?)` for the nearest choice, or nothing when none is near.
+
+    Ids are often typed short (`rio-time` for `rio-times-2024-10-16`), which a
+    plain similarity ratio misses, so a choice that starts with the word counts too.
+    """
+    options = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    if not close and len(str(word)) >= 3:
+        close = sorted(c for c in options if c.startswith(str(word)))[:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
