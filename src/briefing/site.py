@@ -3,27 +3,40 @@
 Pages are rebuilt from the briefs in the output folder (plus those this build
 is about to write), so older briefs stay listed. What a listing shows of each
 brief is read back from the `<meta>` tags of its HTML, the one place that
-already holds it; all links are relative, so the folder works from any server,
-from a subfolder, or straight from disk.
+already holds it; all links are relative and name a file (never a folder), so
+the site works from any server, from a subfolder, or straight from disk.
+See docs/publishing.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import os
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
 
 from briefing import render
+from briefing.errors import UsageError
+from briefing.model import ID_PATTERN, TLP_LEVELS
 from briefing.outputs import BRIEF_NAME, Transaction
 from briefing.resources import assets_dir
 
-_META = re.compile(r'<meta name="([^"]+)" content="([^"]*)">')
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+SITE_URL_ENV = "BRIEFING_SITE_URL"
+"""Where the site will live (https://host/path/); only the feed uses it, to make its links absolute."""
+
+RESERVED = frozenset({"assets"})
+"""Folders of the site that are never dossiers."""
+
+FORMATS = ("html", "pdf", "md")
+_DOSSIER = re.compile(ID_PATTERN)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Entry:
     """One published brief as the site lists it."""
 
@@ -33,64 +46,179 @@ class Entry:
     marking: str
     bottom_line: str
     changes: str
-    formats: list[str]
+    authors: str
+    lang: str
+    formats: tuple[str, ...]
 
     @property
     def href(self) -> str:
-        return f"{self.dossier}/{self.day.isoformat()}.html"
+        """The brief's page relative to the site root; its permalink."""
+        return self.file("html")
+
+    def file(self, ext: str) -> str:
+        """One format of the brief relative to the site root."""
+        return f"{self.dossier}/{self.day.isoformat()}.{ext}"
+
+    @property
+    def tlp_class(self) -> str:
+        """The CSS class of the marking label, as the brief itself uses it."""
+        return marking_class(self.marking)
 
 
-def read_entry(dossier: str, day: dt.date, page: str, formats: list[str]) -> Entry:
-    meta = {name: html.unescape(value) for name, value in _META.findall(page)}
+def marking_class(marking: str) -> str:
+    """`TLP:AMBER+STRICT` -> `tlp-amber-strict`; an unknown marking gets `tlp-unknown`."""
+    if marking not in TLP_LEVELS:
+        return "tlp-unknown"
+    return "tlp-" + marking[4:].lower().replace("+", "-")
+
+
+def highest_marking(entries: list[Entry]) -> str:
+    """The most restrictive marking among `entries`: what a page listing them must carry.
+
+    A marking the site does not recognise counts as the most restrictive, so a
+    page never looks less sensitive than something on it.
+    """
+    rank = {level: i for i, level in enumerate(TLP_LEVELS)}
+    if not entries:
+        return TLP_LEVELS[0]
+    return max((e.marking for e in entries), key=lambda m: rank.get(m, len(TLP_LEVELS)))
+
+
+# --- reading published briefs --------------------------------------------------------------
+
+
+class _Head(HTMLParser):
+    """The `lang` and named `<meta>` tags of a page's head, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang = ""
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Keep the first of each name: a page's own head comes before anything it quotes."""
+        values = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.lang = values.get("lang", "")
+        elif tag == "meta" and values.get("name"):
+            self.meta.setdefault(values["name"], values.get("content", ""))
+
+
+def read_entry(dossier: str, day: dt.date, page: str, formats: tuple[str, ...]) -> Entry:
+    """What the site shows of one brief, from its page's head (a missing field gets a neutral default)."""
+    head = _Head()
+    head.feed(page.split("</head>", 1)[0])
+    meta = head.meta
     return Entry(
         dossier=dossier,
         day=day,
-        title=meta.get("brief:title", dossier),
-        marking=meta.get("tlp", "TLP:CLEAR"),
-        bottom_line=meta.get("brief:bottom-line", ""),
-        changes=meta.get("brief:changes", ""),
+        title=" ".join(meta.get("brief:title", dossier).split()),
+        marking=meta.get("tlp", "").strip() or "marking not stated",
+        bottom_line=" ".join(meta.get("brief:bottom-line", "").split()),
+        changes=" ".join(meta.get("brief:changes", "").split()),
+        authors=meta.get("author", "").strip(),
+        lang=head.lang.strip(),
         formats=formats,
     )
 
 
+def _published(out: Path) -> dict[Path, Path]:
+    """Brief files already in the output folder, each mapped to itself."""
+    files: dict[Path, Path] = {}
+    if not out.is_dir():
+        return files
+    for folder in sorted(out.iterdir()):
+        if folder.is_dir() and _DOSSIER.match(folder.name) and folder.name not in RESERVED:
+            files.update((path, path) for path in folder.iterdir() if BRIEF_NAME.match(path.name))
+    return files
+
+
+def _head(path: Path, chunk: int = 32_768, limit: int = 1 << 20) -> str:
+    """The start of a page up to its `</head>`: all a listing needs, without reading long briefs whole."""
+    data = b""
+    with path.open("rb") as fh:
+        while b"</head>" not in data and len(data) < limit:
+            more = fh.read(chunk)
+            if not more:
+                break
+            data += more
+    return data.decode("utf-8", errors="replace")
+
+
 def collect(out: Path, txn: Transaction) -> dict[str, list[Entry]]:
-    """Every brief with an HTML page, from the folder and from this build, newest first."""
-    pages: dict[Path, Path] = {}
-    for dossier in sorted(p for p in out.iterdir() if p.is_dir() and p.name != "assets") if out.is_dir() else []:
-        for path in dossier.iterdir():
-            if BRIEF_NAME.match(path.name):
-                pages[path] = path
-    for tmp, path in txn.staged:
-        if BRIEF_NAME.match(path.name):
-            pages[path] = tmp
+    """Every brief with an HTML page, from the folder and from this build, by dossier, newest first."""
+    files = _published(out)
+    files.update((path, tmp) for tmp, path in txn.staged if BRIEF_NAME.match(path.name) and path.parent.parent == out)
     by_dossier: dict[str, list[Entry]] = {}
-    for path, source in sorted(pages.items()):
+    for path, source in sorted(files.items()):
         match = BRIEF_NAME.match(path.name)
-        if match is None or match.group(2) != "html":
+        if match is None or match.group(2) != "html" or path.parent.name in RESERVED:
             continue
-        day = dt.date.fromisoformat(match.group(1))
-        formats = [ext for ext in ("html", "pdf", "md") if path.with_suffix("." + ext) in pages]
-        entry = read_entry(path.parent.name, day, source.read_text(encoding="utf-8"), formats)
-        by_dossier.setdefault(entry.dossier, []).append(entry)
+        try:
+            day = dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        formats = tuple(ext for ext in FORMATS if path.with_suffix("." + ext) in files)
+        by_dossier.setdefault(path.parent.name, []).append(read_entry(path.parent.name, day, _head(source), formats))
     for entries in by_dossier.values():
         entries.sort(key=lambda e: e.day, reverse=True)
     return dict(sorted(by_dossier.items()))
 
 
-def stage_site(out: Path, txn: Transaction, overrides: list[Path]) -> None:
-    """Stage the assets, index pages and feed for every brief in `out`."""
+# --- writing the site ----------------------------------------------------------------------
+
+
+def site_url(value: str | None = None) -> str | None:
+    """The site's absolute address ending in `/`, from `value` or $BRIEFING_SITE_URL; None when unset.
+
+    Only the feed needs it: feed readers should resolve relative links against
+    the feed's own address, but some do not, or lose it when they copy an
+    entry elsewhere; absolute links work wherever the feed is read.
+    """
+    url = (value if value is not None else os.environ.get(SITE_URL_ENV, "")).strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{SITE_URL_ENV}='{url}' is not an absolute http(s) address like https://example.org/briefs/")
+    return url if url.endswith("/") else url + "/"
+
+
+def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str | None = None) -> None:
+    """Stage the assets, index pages and feed for every brief in `out` and in this build."""
     _stage_assets(out, txn, [*(p / "assets" for p in overrides), assets_dir()])
     dossiers = collect(out, txn)
-    env = render.environment(overrides)
-    newest = sorted((entries[0] for entries in dossiers.values()), key=lambda e: (e.day, e.dossier), reverse=True)
-    txn.stage(out / "index.html", render.render_template(env, "site-index.html.j2", dossiers=newest, root="").encode())
+    env = _environment(overrides)
+    newest = sorted((entries[0] for entries in dossiers.values()), key=lambda e: (-e.day.toordinal(), e.title, e.dossier))
+    counts = {dossier: len(entries) for dossier, entries in dossiers.items()}
+    page = render.render_template(env, "site-index.html.j2", dossiers=newest, counts=counts, root="",
+                                  marking=highest_marking(newest))
+    txn.stage(out / "index.html", page.encode())
     for dossier, entries in dossiers.items():
-        page = render.render_template(env, "dossier-index.html.j2", entries=entries, dossier=dossier, root="../")
+        page = render.render_template(env, "dossier-index.html.j2", entries=entries, dossier=dossier, root="../",
+                                      marking=highest_marking(entries))
         txn.stage(out / dossier / "index.html", page.encode())
-    everything = sorted((e for entries in dossiers.values() for e in entries), key=lambda e: (e.day, e.dossier), reverse=True)
+    txn.stage(out / "feed.xml", feed(env, dossiers, site_url(base_url)).encode())
+
+
+def feed(env: jinja2.Environment, dossiers: dict[str, list[Entry]], base: str | None) -> str:
+    """The Atom feed of every brief, newest first.
+
+    Entry ids are URNs of dossier and day, so they never change when the site
+    moves; `updated` is the brief's day at midnight UTC, so rebuilding the same
+    brief gives the same feed byte for byte and readers see no false updates.
+    """
+    everything = sorted((e for entries in dossiers.values() for e in entries), key=lambda e: (-e.day.toordinal(), e.dossier))
     updated = everything[0].day if everything else dt.date(1970, 1, 1)
-    feed = render.render_template(env, "feed.xml.j2", entries=everything, updated=updated)
-    txn.stage(out / "feed.xml", feed.encode())
+    return render.render_template(env, "feed.xml.j2", entries=everything, updated=updated, base=base or "")
+
+
+def _environment(overrides: list[Path]) -> jinja2.Environment:
+    """The templates' environment with autoescaping on: listings show text read back from pages."""
+    env = render.environment(overrides)
+    env.autoescape = True
+    env.filters["tlp_class"] = marking_class
+    return env
 
 
 def _stage_assets(out: Path, txn: Transaction, folders: list[Path]) -> None:
