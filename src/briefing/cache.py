@@ -61,9 +61,9 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in sorted(os.environ.items()) if k.startswith("BRIEFING_")}
 
 
-def site_key() -> str:
+def site_key(site_url: str | None) -> str:
     """The key of the site pages beyond the briefs they list."""
-    return hashlib.sha256(json.dumps([__version__, environment()]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([__version__, environment(), site_url]).encode()).hexdigest()
 
 
 def _weasyprint_version() -> str:

@@ -90,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--max-marking", type=_marking, help="leave out everything marked above this TLP level")
         p.add_argument("--pdf-variant", choices=PDF_VARIANTS, help="a PDF/A or PDF/UA variant, passed to WeasyPrint")
         p.add_argument("--templates", type=Path, help="folder of templates overriding the defaults")
+        p.add_argument("--site-url", help="the site's public address, for absolute links in the feed (or $BRIEFING_SITE_URL)")
         p.add_argument("--no-cache", action="store_true", help="rebuild every output even when nothing changed")
         p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
@@ -117,11 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code (0 done, 1 bad facts or failed step, 2 bad command line)."""
     args_list = sys.argv[1:] if argv is None else argv
     try:
-        args = parse(args_list)
+        try:
+            args = parse(args_list)
+        except SystemExit as exc:  # --help and --version print and stop: an exit code to return, not to raise
+            return exc.code if isinstance(exc.code, int) else 0
         return run(args)
     except UsageError as exc:
         print(f"briefing: error: {exc}", file=sys.stderr)
-        print("Try 'python build.py --help'.", file=sys.stderr)
+        print(f"Try '{_program()} --help'.", file=sys.stderr)
         return 2
     except Failure as exc:
         report(exc.problems)
@@ -129,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+
+
+def _program() -> str:
+    """How the user called us, for hints: `python build.py` or `briefing`."""
+    return "python build.py" if sys.argv and sys.argv[0].endswith("build.py") else "briefing"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -164,6 +173,8 @@ def discover(args: argparse.Namespace, problems: Problems) -> dict[str, Path]:
             hint = suggest(name, [*found, *COMMANDS])
             raise UsageError(f"unknown dossier '{name}' in {facts_dir}{hint}")
     if not names:
+        if problems.errors:  # there are dossier folders, but none is usable (a folder name that is not an id): bad facts
+            raise Failure(problems)
         raise UsageError(f"no dossiers in {facts_dir} (a dossier is a folder holding dossier.yaml)")
     return {name: found[name] for name in names}
 
@@ -183,7 +194,8 @@ def facts_folder(args: argparse.Namespace) -> Path:
     """--facts, else facts/ here, else the bundled demo so that a first run shows a real brief."""
     if args.facts is not None:
         if not args.facts.is_dir():
-            raise UsageError(f"facts folder '{args.facts}' does not exist")
+            what = "is not a folder" if args.facts.exists() else "does not exist"
+            raise UsageError(f"facts folder '{args.facts}' {what}")
         return args.facts
     here = Path("facts")
     if here.is_dir():

@@ -15,12 +15,14 @@ from dataclasses import dataclass, fields
 class Limits:
     """Upper bounds checked while loading and validating, before any rendering."""
 
-    max_file_bytes: int = 16 * 1024 * 1024
-    max_nodes: int = 2_000_000
+    # A YAML file is parsed whole before its values are counted: at 2 MiB the worst
+    # case (a flow list of one-letter items) costs a few seconds and ~300 MB.
+    max_file_bytes: int = 2 * 1024 * 1024
+    max_nodes: int = 500_000
     max_files: int = 5_000
     max_facts: int = 50_000
     max_text_chars: int = 4_000
-    max_archive_bytes: int = 16 * 1024 * 1024
+    max_archive_bytes: int = 2 * 1024 * 1024
 
     @classmethod
     def from_environment(cls) -> Limits:

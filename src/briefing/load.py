@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,18 +38,24 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _NEST_LIMIT = 64
 _SAFE_BOUND = 1000  # nesting libyaml composes without trouble
+_ALIASES_SHOWN = 10
 _LEADING = re.compile(r"^[ ?-]+", re.M)
 _CONSTRUCTOR = SafeConstructor()
 
 DOSSIER_FILE = "dossier.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = {"archive", "templates"}
+RESERVED_IDS = {"assets"}  # the published site's stylesheet and fonts live in out/assets/
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def _tag_name(tag: str) -> str:
     """A tag as the analyst wrote it (`!!python/object`, not the expanded URI)."""
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _tag_message(tag: str) -> str:
+    return f"tag '{_tag_name(tag)}' is not allowed; remove it (fact files hold plain text, numbers, dates, lists and mappings)"
 
 
 class Plain(str):
@@ -102,6 +109,9 @@ def find_dossiers(facts_dir: Path, problems: Problems) -> dict[str, Path]:
             if not _ID.match(folder.name):
                 problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is not a valid id: use lowercase letters, digits and hyphens")
                 continue
+            if folder.name in RESERVED_IDS:
+                problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is reserved for the site's own files; rename the folder")
+                continue
             found[folder.name] = folder
         else:
             stray = next(iter(sorted(yaml_files(folder))), None)
@@ -125,7 +135,11 @@ def yaml_files(folder: Path) -> list[Path]:
 def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text, or None after reporting why it cannot be read as UTF-8 YAML."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a named pipe or device would block the read forever
+            problems.error(path, 1, 1, "not a regular file; fact files are plain text files")
+            return None
+        size = info.st_size
         if size > LIMITS.max_file_bytes:
             problems.error(
                 path, 1, 1,
@@ -144,7 +158,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[start : exc.start].decode("utf-8", errors="replace")) + 1  # characters, as YAML marks count
         problems.error(path, line, col, f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")
         return None
     return text.removeprefix("\ufeff")
@@ -168,8 +183,11 @@ def load_text(text: str, path: Path, problems: Problems) -> Document | None:
     except yaml.MarkedYAMLError as exc:
         problems.add(_yaml_problem(path, exc, text))
         return None
-    except yaml.YAMLError as exc:  # unmarked errors: report at the top of the file
-        problems.error(path, 1, 1, f"YAML error: {exc}")
+    except yaml.reader.ReaderError as exc:
+        problems.add(_reader_problem(path, exc, text))
+        return None
+    except yaml.YAMLError as exc:  # unmarked errors: report at the top of the file, on one line
+        problems.error(path, 1, 1, "YAML error: " + " ".join(str(exc).split()))
         return None
     finally:
         loader.dispose()
@@ -180,25 +198,95 @@ def load_text(text: str, path: Path, problems: Problems) -> Document | None:
     walker = _Walker(doc, problems)
     doc.data = walker.walk(node, (), 0)
     if walker.aliased:
-        for line, col in _alias_marks(text):
+        marks = _alias_marks(text)
+        for line, col in marks[:_ALIASES_SHOWN]:
             problems.error(path, line, col, "YAML aliases (*name) are not allowed in fact files; write the value out")
+        if len(marks) > _ALIASES_SHOWN:  # an alias bomb: a few lines say it all
+            line, col = marks[_ALIASES_SHOWN]
+            problems.error(path, line, col, f"{len(marks) - _ALIASES_SHOWN} more YAML aliases from here on, not listed")
     return None if walker.failed else doc
 
 
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what libyaml counts as line breaks
+_ESCAPE_HINT = "a backslash in double-quoted text starts an escape; use single quotes, or write \\\\ for a backslash"
+_PLAIN_HINTS = {  # libyaml's wording -> what to do about it
+    "mapping values are not allowed in this context":
+        "':' followed by a space inside a value starts a mapping; put the value in quotes, or fix the indentation",
+    "did not find expected key":
+        "this line does not line up with the keys above it; indent it like the other keys of its mapping",
+    "did not find expected '-' indicator":
+        "this line does not line up with the list items above it; start it with '- ' or indent it like them",
+    "block sequence entries are not allowed in this context":
+        "a list item ('- ') cannot follow a key on the same line; start the list on the next line",
+    "did not find expected <document start>":
+        "unexpected text after a value; put the whole value in quotes",
+    "found unknown escape character": _ESCAPE_HINT,
+    "did not find expected hexdecimal number": _ESCAPE_HINT,
+}
+
+
+def _source_line(text: str, line: int) -> str:
+    """Line `line` (1-based) of `text` as libyaml counts lines, or '' past the end."""
+    lines = _BREAKS.split(text)
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    """One actionable line for a libyaml error, at the place the analyst must edit."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    source_line = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    context = exc.context or ""
+    source_line = _source_line(text, line)
+    char = source_line[col - 1 : col]
     if isinstance(exc, yaml.composer.ComposerError) and "another document" in problem:
         message = "a file holds one YAML document; remove the second '---' document or move it to its own file"
-    elif "\t" in source_line[: col] and ("token" in problem or "indentation" in problem or "tab" in problem):
+    elif isinstance(exc, yaml.composer.ComposerError) and "undefined alias" in problem:
+        message = "YAML aliases (*name) are not allowed in fact files; write the value out"
+    elif "\t" in source_line[:col] and ("token" in problem or "indentation" in problem or "tab" in problem):
         col = source_line.index("\t") + 1
         message = "tab character in indentation; YAML needs spaces"
+    elif "quoted scalar" in context and "end of stream" in problem and exc.context_mark is not None:
+        # The end of the file is no help: the quote that was never closed is.
+        line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+        quote = _source_line(text, line)[col - 1 : col] or "'"
+        message = f"the quoted text starting here is never closed; add the closing {quote}"
+    elif "undefined tag handle" in problem:  # `!e!x`: refused like every other tag
+        message = _tag_message((source_line[col - 1 :].split() or ["!"])[0])
+    elif "could not find expected ':'" in problem and exc.context_mark is not None:
+        # libyaml notices on the next line; the line that lacks its ':' is where the key began.
+        line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+        message = "this line has no ':' after its key; add ': ', or indent it under the key it continues"
+    elif "block scalar" in context and "line break" in problem:
+        message = "text after '|' or '>' on the same line; start the text on the next line, indented"
+    elif "mapping keys are not allowed" in problem:
+        message = "'?' here would start a complex key; put the value in quotes"
+    elif "cannot start any token" in problem and char:
+        message = f"a plain value cannot start with '{char}'; put the value in quotes"
+    elif char in ("]", "}") and "flow" not in context:
+        message = f"'{char}' closes a bracket that was never opened; remove it or add the opening one"
+    elif "flow node" in context and "node content" in problem:  # `[` or `,` then nothing: libyaml no longer knows which bracket
+        message = "a value is missing here: a '[' or '{' above is not closed, or a ',' has nothing after it"
+    elif "flow sequence" in context or "flow mapping" in context:
+        opened = exc.context_mark
+        bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        where = f" at line {opened.line + 1}, column {opened.column + 1}" if opened else ""
+        message = f"the '{bracket}'{where} is not closed by '{closing}', or a ',' is missing between its items"
+    elif problem in _PLAIN_HINTS:
+        message = _PLAIN_HINTS[problem]
     else:
-        context = f" ({exc.context})" if exc.context else ""
-        message = f"YAML syntax: {problem}{context}"
+        message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     return Problem(path, line, col, message)
+
+
+def _reader_problem(path: Path, exc: yaml.reader.ReaderError, text: str) -> Problem:
+    """A character YAML refuses (NUL, BEL, ...), at its line and column."""
+    position = min(max(exc.position, 0), len(text))
+    before = text[:position]
+    line = len(_BREAKS.findall(before)) + 1
+    last_break = max((m.end() for m in _BREAKS.finditer(before)), default=0)
+    char = exc.character if isinstance(exc.character, int) else ord(text[position]) if position < len(text) else 0
+    return Problem(path, line, position - last_break + 1, f"control character U+{char:04X} is not allowed in YAML; remove it")
 
 
 def _too_deep(text: str, path: Path, problems: Problems) -> bool:
@@ -269,11 +357,11 @@ class _Walker:
             return None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _TAG + "seq":
-                self.error(node, f"tag '{_tag_name(node.tag)}' is not allowed; use a plain YAML list")
+                self.error(node, _tag_message(node.tag))
                 return None
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != _TAG + "map":
-            self.error(node, f"tag '{_tag_name(node.tag)}' is not allowed; use a plain YAML mapping")
+            self.error(node, _tag_message(node.tag))
             return None
         return self.mapping(node, path, depth)
 
@@ -291,7 +379,8 @@ class _Walker:
                 self.failed = self.aliased = True
                 continue
             self.seen.add(id(key_node))
-            key = str(self.scalar(key_node))
+            self.scalar(key_node)  # refuses tags on keys
+            key = key_node.value  # as typed: `~:` is the key '~', not None
             if key in first:
                 line = first[key].start_mark.line + 1
                 self.error(key_node, f"duplicate key '{key}' (first at line {line}); YAML would silently keep only the last one")
@@ -305,11 +394,13 @@ class _Walker:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
-            self.error(node, f"tag '{_tag_name(tag)}' is not allowed; fact files hold plain text, numbers and dates only")
+            self.error(node, _tag_message(tag))
             return None
         if tag == _TAG + "str":
             return node.value
         if tag == _TAG + "null":
+            if node.value not in ("", "~", "null", "Null", "NULL"):  # `!!null text` would drop the text silently
+                self.error(node, f"tag '!!null' is not allowed on '{node.value[:40]}'; remove the tag or the value")
             return None
         if tag == _TAG + "timestamp":
             return Plain(node.value, node.value)
@@ -317,6 +408,8 @@ class _Walker:
                   "bool": _CONSTRUCTOR.construct_yaml_bool}[tag.removeprefix(_TAG)]
         try:
             return Plain(node.value, method(node))
-        except (ValueError, yaml.YAMLError):
-            self.error(node, f"'{node.value}' is not a valid {tag.removeprefix(_TAG)}")
+        except (ValueError, KeyError, IndexError, yaml.YAMLError):  # `!!bool maybe`, `!!int ''`: PyYAML raises what it meets
+            text = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            kind = {"int": "whole number", "float": "number", "bool": "yes/no value"}[tag.removeprefix(_TAG)]
+            self.error(node, f"'{text}' is not a valid {kind}; remove any '{_tag_name(tag)}' tag, or put the value in quotes if it is text")
             return None

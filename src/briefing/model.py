@@ -82,22 +82,59 @@ def _id(value: Any) -> str:
     return text
 
 
+# Words analysts write for a value of a scale, from older standards or plain usage:
+# TLP 1.0 called TLP:CLEAR "WHITE"; ICD 203 pairs each likelihood with a synonym.
+SYNONYMS = {
+    "TLP:WHITE": "TLP:CLEAR",
+    "medium": "moderate",
+    "remote": "almost-no-chance",
+    "highly-improbable": "very-unlikely",
+    "improbable": "unlikely",
+    "roughly-even-odds": "roughly-even-chance",
+    "probable": "likely",
+    "highly-probable": "very-likely",
+    "nearly-certain": "almost-certain",
+}
+
+
+def _choice_hint(text: str, choices: tuple[str, ...]) -> str:
+    """` (did you mean 'x'?)`: same word in another case or spacing, a known synonym, else the nearest."""
+    plain = "-".join(text.split())
+    for choice in choices:
+        if plain.casefold() == choice.casefold():
+            return f" (did you mean '{choice}'?)"
+    for candidate in (plain, plain.upper(), plain.lower()):
+        if SYNONYMS.get(candidate) in choices:
+            return f" (did you mean '{SYNONYMS[candidate]}'?)"
+    return suggest(text, choices)
+
+
 def _choice(*choices: str) -> Any:
     def check(value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected one of {', '.join(choices)}; got {describe(value)}")
         if str(value) not in choices:
-            raise ValueError(f"'{value}' is not one of {', '.join(choices)}{suggest(value, choices)}")
+            raise ValueError(f"'{value}' is not one of {', '.join(choices)}{_choice_hint(str(value), choices)}")
         return str(value)
 
     return Annotated[str, PlainValidator(check), WithJsonSchema({"type": "string", "enum": list(choices)})]
+
+
+_NUMERIC_TEXT = re.compile(r"^[-+]?\d[\d,_ ]*(\.\d+)?$")
+
+
+def _quoted_number(value: Any) -> str:
+    """A hint when text holds what was meant as a number (`"2"`, `11,000`): YAML reads those as text."""
+    if isinstance(value, str) and not isinstance(value, Plain) and _NUMERIC_TEXT.match(value.strip()):
+        return " (write the number without quotes or thousands separators)"
+    return ""
 
 
 def _whole(low: int, high: int) -> Any:
     def check(value: Any) -> int:
         number = value.value if isinstance(value, Plain) else value
         if isinstance(number, bool) or not isinstance(number, int):
-            raise ValueError(f"expected a whole number from {low} to {high}, got {describe(value)}")
+            raise ValueError(f"expected a whole number from {low} to {high}, got {describe(value)}{_quoted_number(value)}")
         if not low <= number <= high:
             raise ValueError(f"{number} is out of range: expected {low} to {high}")
         return number
@@ -108,17 +145,26 @@ def _whole(low: int, high: int) -> Any:
 def _number(value: Any) -> float | int:
     number = value.value if isinstance(value, Plain) else value
     if isinstance(number, bool) or not isinstance(number, (int, float)):
-        raise ValueError(f"expected a number, got {describe(value)}")
+        raise ValueError(f"expected a number, got {describe(value)}{_quoted_number(value)}")
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError("expected a finite number")
+    if isinstance(number, int) and not -1e300 < number < 1e300:  # figures are compared as floats
+        raise ValueError(f"the number has {len(str(abs(number)))} digits; that cannot be a real figure")
     return number
+
+
+_NOT_IN_URLS = set('"<>\\`')  # never valid unencoded (RFC 3986), and each one can break out of a link in Markdown or HTML
 
 
 def _url(value: Any) -> str:
     text = _text(value).strip()
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
-        raise ValueError(f"url must be an http:// or https:// address, got '{text[:80]}'")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an http:// or https:// address, got '{text[:80]}'")
+    bad = sorted({c for c in text if c.isspace() or c in _NOT_IN_URLS or unicodedata.category(c) == "Cc"})
+    if bad:
+        shown = ", ".join("a space" if c == " " else repr(c) for c in bad)
+        raise ValueError(f"the address holds {shown}; percent-encode it (a space is %20, a quote %22)")
     return text
 
 
@@ -137,8 +183,11 @@ class PartialDate:
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         match = _DATE.match(text) if text is not None else None
         if match is None:
-            raise ValueError(f"expected a date like 2024, 2024-10 or 2024-10-16, got {describe(value)}")
+            hint = " (only a fact's date may be an interval)" if text is not None and "/" in text else ""
+            raise ValueError(f"expected a date like 2024, 2024-10 or 2024-10-16, got {describe(value)}{hint}")
         year, month, day = (int(g) if g else None for g in match.groups())
+        if year < 1:
+            raise ValueError(f"'{text}' has no year 0")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"'{text}' has no month {month}")
         if day is not None and not 1 <= day <= calendar.monthrange(year, month or 1)[1]:
@@ -197,7 +246,12 @@ def _partial_date(value: Any) -> PartialDate:
 def _when(value: Any) -> When:
     if isinstance(value, str) and "/" in value:
         start_text, _, end_text = str(value).partition("/")
-        start, end = PartialDate.parse(start_text), PartialDate.parse(end_text)
+        if not start_text.strip() or not end_text.strip():
+            raise ValueError(f"interval '{value}' needs a date on both sides of '/', like 2024-10/2025-01")
+        try:
+            start, end = PartialDate.parse(start_text), PartialDate.parse(end_text)
+        except ValueError as exc:
+            raise ValueError(f"interval '{value}': {exc}") from None
         if end.last < start.first:
             raise ValueError(f"interval '{value}' ends before it starts")
         return Interval(start, end)
@@ -225,7 +279,18 @@ Confidence = _choice(*CONFIDENCE)
 Status = _choice(*STATUSES)
 Qualifier = _choice(*QUALIFIERS)
 SourceKind = _choice(*SOURCE_KINDS)
-Language = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]+)*$"})]
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
+
+
+def _language(value: Any) -> str:
+    """The schema's pattern, enforced here too: it becomes the `lang` of every HTML brief."""
+    text = _text(value)
+    if not re.match(LANGUAGE_PATTERN, text):
+        raise ValueError(f"'{text}' is not a language tag like en, fr or pt-BR")
+    return text
+
+
+Language = Annotated[str, PlainValidator(_language), WithJsonSchema({"type": "string", "pattern": LANGUAGE_PATTERN})]
 
 
 def _as_list(value: Any) -> Any:

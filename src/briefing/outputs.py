@@ -27,6 +27,8 @@ from briefing.resources import assets_dir
 
 TEMP_MARK = ".briefing-tmp-"
 LOCK_NAME = ".briefing.lock"
+SITE_ENTRY = "_site"
+SITE_PAGES = ("index.html", "feed.xml")
 BRIEF_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(md|html|pdf)$")
 
 
@@ -66,23 +68,39 @@ class Transaction:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.staged: list[tuple[Path, Path]] = []
+        self.created: list[Path] = []  # folders this transaction made, removed again by rollback
 
     def stage(self, path: Path, data: bytes) -> None:
-        self.staged.append((_temp_beside(path, data), path))
+        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+        tmp = _temp_beside(path, data)
+        self.created.extend(missing)  # deepest first
+        self.staged.append((tmp, path))
 
     def commit(self) -> list[Path]:
         done = []
         for tmp, path in self.staged:
             os.replace(tmp, path)
             done.append(path)
+        for folder in dict.fromkeys(p.parent for p in done):  # make the renames survive a power cut
+            with contextlib.suppress(OSError):
+                fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
         self.staged = []
+        self.created = []
         return done
 
     def rollback(self) -> None:
         for tmp, _ in self.staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+        for folder in self.created:  # a failed build leaves no new empty folders behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         self.staged = []
+        self.created = []
 
 
 def clean_leftovers(root: Path) -> None:
@@ -98,21 +116,47 @@ def clean_leftovers(root: Path) -> None:
 
 @contextlib.contextmanager
 def locked(root: Path, quiet: bool = False) -> Iterator[None]:
-    """Hold the output folder's lock; a second build waits for the first instead of interleaving."""
+    """Hold the output folder's lock; a second build waits for the first instead of interleaving.
+
+    A build that made the folder and wrote nothing into it (it failed) removes
+    the folder again, lock file included, so a failed build leaves no trace. A
+    waiting build therefore checks, once it holds the lock, that its lock file
+    is still the one in the folder, and starts over if not.
+    """
     import fcntl
 
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_NAME, "a+") as fh:
+    created = not root.exists()
+    lock = root / LOCK_NAME
+    waited = False
+    while True:
+        root.mkdir(parents=True, exist_ok=True)
+        fh = open(lock, "a+")  # noqa: SIM115 - held open until the end of the build
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if not quiet:
+            if not quiet and not waited:
                 print(f"Waiting for another build writing to {root} ...", file=sys.stderr)
+            waited = True
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
+            current = os.path.samestat(os.fstat(fh.fileno()), os.stat(lock))
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        fh.close()
+    try:
+        yield
+    finally:
+        try:
+            if created and [p.name for p in root.iterdir()] == [LOCK_NAME]:
+                lock.unlink()
+                root.rmdir()
+        except OSError:
+            pass
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+            fh.close()
 
 
 # --- the build ------------------------------------------------------------------------------
@@ -172,7 +216,7 @@ def build(args: argparse.Namespace) -> int:
         for job in jobs:
             job.key = cache.brief_key(job.folder, [*templates, job.folder / "templates"], _options(args, job))
         stale = [j for j in jobs if args.no_cache or not record.fresh(j.label, j.key)]
-        if not stale:
+        if not stale and record.fresh(SITE_ENTRY, cache.site_key(args.site_url)):
             return _up_to_date(jobs, record, problems, args, report, started)
         written = _build_stale(stale, jobs, record, problems, args, out, say)
     if written is None:
@@ -196,7 +240,7 @@ def _options(args: argparse.Namespace, job: Job) -> dict[str, Any]:
 
 
 def template_dirs(args: argparse.Namespace) -> list[Path]:
-    """Template folders in search order: --templates, then the defaults (a dossier's own come first per brief)."""
+    """Template folders shared by every brief: --templates, then the defaults (a dossier's own come first per brief)."""
     from briefing.resources import templates_dir
 
     return [*([args.templates] if args.templates else []), templates_dir()]
@@ -205,7 +249,7 @@ def template_dirs(args: argparse.Namespace) -> list[Path]:
 def _up_to_date(jobs: list[Job], record: Any, problems: Problems, args: argparse.Namespace, report: Any, started: float) -> int:
     """Nothing changed: replay the recorded warnings and stop, without loading anything heavy."""
     report(problems)
-    warnings = sorted({line for job in jobs for line in record.warnings(job.label)})
+    warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
     for line in warnings:
         print(line, file=sys.stderr)
     if args.strict and (warnings or problems):
@@ -227,13 +271,13 @@ def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Probl
         return None
     by_name = {d.id: d for d in dossiers}
     lines: dict[str, list[str]] = {name: [] for name in names}
-    for problem in problems.items[before:]:
+    for problem in sorted(problems.items[before:], key=lambda p: p.sort_key()):
         for name, folder in names.items():
             if Path(problem.path).resolve().is_relative_to(folder.resolve()):
                 lines[name].append(str(problem))
     for job in stale:
         job.dossier = by_name[job.name]
-    return write_briefs(stale, args, out, say, record, {n: sorted(set(v)) for n, v in lines.items()})
+    return write_briefs(stale, args, out, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()})
 
 
 def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any, record: Any,
@@ -255,14 +299,18 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
             record.record(job.label, job.key, files, warnings.get(job.name, []))
         if problems:
             raise Failure(problems)
-        site.stage_site(out, txn, [p for p in [args.templates] if p is not None])
-        from briefing.cache import CACHE_NAME
-
-        txn.stage(out / CACHE_NAME, record.dump())
-        return [p for p in txn.commit() if not p.name.startswith(".")]
+        site.stage_site(out, txn, [p for p in [args.templates] if p is not None], args.site_url)
+        site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
+        written = txn.commit()
     except BaseException:
         txn.rollback()
         raise
+    # The record goes last: killed before this, the next build just renders again.
+    from briefing.cache import CACHE_NAME, site_key
+
+    record.record_disk(SITE_ENTRY, site_key(args.site_url), site_pages)
+    write_atomic(out / CACHE_NAME, record.dump())
+    return [p for p in written if not p.name.startswith(".")]
 
 
 # The jobs of the current build, inherited by forked workers (nothing heavy is pickled).
@@ -303,7 +351,8 @@ def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Proble
     from briefing import render
     from briefing.select import select_brief
 
-    overrides = [*([args.templates] if args.templates else []), *([job.dossier.templates] if job.dossier.templates else [])]
+    # The dossier's own templates are the most specific, then --templates, then the defaults.
+    overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([args.templates] if args.templates else [])]
     env = render.environment(overrides)
     brief = select_brief(job.dossier, job.as_of, job.since, args.max_marking)
     try:
@@ -315,7 +364,9 @@ def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Proble
         files["md"] = rendered.markdown.encode()
     if "html" in args.format:
         files["html"] = rendered.html.encode()
+        files["register.html"] = render.render_register(brief, env).encode()
     if "pdf" in args.format:
-        asset_dirs = [*(p / "assets" for p in overrides), assets_dir()]
+        # Assets are shared by the whole site, so only --templates may replace them (for HTML and PDF alike).
+        asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
         files["pdf"] = pdf_bytes(rendered.html, job.as_of, asset_dirs, args.pdf_variant)
     return files

@@ -6,9 +6,11 @@ and Markdown or HTML builds never pay for it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +25,41 @@ def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | 
     page asks for is refused, so a fact file can never make the PDF engine read
     a local file or reach the network.
     """
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(as_of, dt.time(), dt.UTC).timestamp()))
     import weasyprint  # heavy: imported only when a PDF is wanted
 
     fetcher = restricted_fetcher(asset_dirs)
     document = weasyprint.HTML(string=html, base_url=ASSET_BASE + "brief/", url_fetcher=fetcher)
+    # The file identifier would otherwise be random, the creation dates come
+    # from the page's dcterms metadata (the as-of day), and nothing else in
+    # WeasyPrint's output depends on the clock.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     options: dict[str, Any] = {"pdf_identifier": identifier}
     if variant:
         options["pdf_variant"] = variant
-    return document.write_pdf(**options)
+    with source_date(as_of):
+        return document.write_pdf(**options)
+
+
+@contextlib.contextmanager
+def source_date(day: dt.date) -> Iterator[None]:
+    """Pin SOURCE_DATE_EPOCH to `day` while fonts are subset, then put it back.
+
+    WeasyPrint subsets fonts with HarfBuzz (libharfbuzz-subset0, deterministic)
+    when it is installed, else with fontTools, which stamps the font's `head`
+    table with the current time unless SOURCE_DATE_EPOCH is set. Both paths
+    then give byte-identical PDFs for the same HTML and day; they do not give
+    the same bytes as each other (different subsetters), so a PDF built on a
+    machine without libharfbuzz-subset0 differs from one built with it.
+    """
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp()))
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
 
 
 def restricted_fetcher(asset_dirs: list[Path]) -> Any:

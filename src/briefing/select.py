@@ -170,14 +170,34 @@ class FactView:
 
     @property
     def status(self) -> str:
-        return "superseded" if self.superseded_by is not None and self.fact.status == "reported" else self.fact.status
+        """The status a reader sees: a plain or confirmed fact that a newer one replaced is `superseded`.
+
+        Disputed, denied and retracted stay as they are (a newer fact does not
+        resolve a dispute); the supersession is still shown beside them.
+        """
+        if self.superseded_by is not None and self.fact.status in ("reported", "confirmed"):
+            return "superseded"
+        return self.fact.status
+
+    @property
+    def standing(self) -> bool:
+        """Still current: neither replaced by a newer fact nor withdrawn by its source."""
+        return self.superseded_by is None and self.fact.status != "retracted"
+
+    @property
+    def in_chain(self) -> bool:
+        """Part of a supersession chain, which a brief always shows whole so the update is visible."""
+        return self.superseded_by is not None or self.supersedes is not None
 
 
 @dataclass
 class JudgmentView:
+    """A judgment as a brief shows it, resting only on facts the brief includes."""
+
     judgment: Judgment
     number: int
     based_on: list[FactView]
+    new: bool = False
 
 
 @dataclass
@@ -227,13 +247,29 @@ class Brief:
         return [f for f in self.facts if f.new]
 
     @property
+    def new_judgments(self) -> list[JudgmentView]:
+        return [j for j in self.judgments if j.new]
+
+    @property
+    def newly_superseded(self) -> list[FactView]:
+        """Older facts that a fact new since the previous brief replaced: the updates a reader must notice."""
+        return [f for f in self.facts if f.superseded_by is not None and f.superseded_by.new and not f.new]
+
+    @property
     def timeline(self) -> list[FactView]:
-        dated = [f for f in self.facts if f.fact.date is not None]
+        """Dated facts shown in full, oldest first; intervals sort by their start, then their end."""
+        dated = [f for f in self.facts if f.fact.date is not None and f.in_full]
         return sorted(dated, key=lambda f: (f.fact.date.first, f.fact.date.last, f.number))  # type: ignore[union-attr]
 
     @property
     def summarized(self) -> list[FactView]:
+        """Standing facts known before the reading window: listed in the annex, not in the sections."""
         return [f for f in self.facts if not f.in_full]
+
+    @property
+    def withdrawn(self) -> list[FactView]:
+        """Retracted facts: kept in the brief, and gathered with the disagreements so none goes unnoticed."""
+        return [f for f in self.facts if f.fact.status == "retracted"]
 
     @property
     def source_summary(self) -> dict[str, int]:
@@ -276,7 +312,7 @@ def select_brief(
             by_id[old].superseded_by = view
             view.supersedes = by_id[old]
     _apply_window(dossier, views, as_of)
-    judgments = _judgments(dossier, as_of, by_id, allowed)
+    judgments = _judgments(dossier, as_of, since, by_id, allowed)
     included = [source_views[sid] for sid in sorted(source_views, key=lambda s: source_views[s].number)]
     marking = max([default, *(v.fact.marking or default for v in views), *(s.source.marking or default for s in included),
                    *(j.judgment.marking or default for j in judgments)], key=marking_rank)
@@ -286,7 +322,7 @@ def select_brief(
                for c in disagreements(dossier, [v.fact for v in views])]
     return Brief(dossier, as_of, since, marking, max_marking, views, judgments, included,
                  _figures(dossier, views), clashes,
-                 window_start=(as_of - dt.timedelta(days=dossier.spec.reading_window)) if dossier.spec.reading_window else None)
+                 window_start=window_start(as_of, dossier.spec.reading_window) if dossier.spec.reading_window else None)
 
 
 def _date_key(fact: Fact) -> tuple[dt.date, dt.date]:
@@ -317,25 +353,40 @@ def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: d
 
 
 def _apply_window(dossier: Dossier, views: list[FactView], as_of: dt.date) -> None:
-    """Facts known before the reading window are summarized, not shown in full (they stay in the annex)."""
+    """Standing facts known before the reading window are summarized, not shown in full (the annex lists them).
+
+    A fact that no longer stands (superseded, retracted) and every member of a
+    supersession chain stay in full: the reader must see what changed, however old.
+    """
     days = dossier.spec.reading_window
     if not days:
         return
-    start = as_of - dt.timedelta(days=days)
+    start = window_start(as_of, days)
     for view in views:
-        view.in_full = view.known_from > start
+        view.in_full = view.known_from >= start or not view.standing or view.in_chain
 
 
-def _judgments(dossier: Dossier, as_of: dt.date, by_id: dict[str, FactView], allowed: Any) -> list[JudgmentView]:
+def window_start(as_of: dt.date, days: int) -> dt.date:
+    """The first day of a reading window of `days` days that ends on (and includes) `as_of`."""
+    return as_of - dt.timedelta(days=days - 1)
+
+
+def _judgments(dossier: Dossier, as_of: dt.date, since: dt.date | None, by_id: dict[str, FactView],
+               allowed: Any) -> list[JudgmentView]:
+    """Judgments made by `as_of` and releasable, newest first, each resting only on facts the brief holds.
+
+    A judgment none of whose facts the brief holds (all later, or all above the
+    marking cut) is left out: it would rest on nothing the reader can see.
+    """
     out: list[JudgmentView] = []
     ordered = sorted(dossier.judgments.values(), key=lambda j: (-j.date.last.toordinal(), j.id))
     for judgment in ordered:
         if judgment.date.last > as_of or not allowed(judgment.marking):
             continue
-        based = [by_id[f] for f in judgment.based_on if f in by_id]
+        based = sorted((by_id[f] for f in judgment.based_on if f in by_id), key=lambda v: v.number)
         if not based:
             continue  # everything it rests on is later than the brief or not releasable
-        out.append(JudgmentView(judgment, len(out) + 1, based))
+        out.append(JudgmentView(judgment, len(out) + 1, based, new=since is not None and since < judgment.date.last))
     return out
 
 

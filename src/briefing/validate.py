@@ -7,7 +7,10 @@ exists but is broken is not reported a second time as "unknown".
 
 from __future__ import annotations
 
+import difflib
+import heapq
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefing import select
-from briefing.errors import Problems
+from briefing.errors import Problems, display_path
 from briefing.limits import LIMITS
 from briefing.load import DOSSIER_FILE, Document, Path_, load_file, yaml_files
 from briefing.model import DossierFile, Fact, Judgment, Source, describe, suggest
@@ -35,8 +38,9 @@ class Where:
         problems.add(self.doc.problem((*self.path, *sub), message, warning=warning, key=key))
 
     def __str__(self) -> str:
-        line, _ = self.doc.where(self.path)
-        return f"{_short(self.doc.path)}:{line}"
+        """`path:line:col` of the item's id (else of the item), the form editors and terminals can open."""
+        line, col = self.doc.where((*self.path, "id"))
+        return f"{display_path(self.doc.path)}:{line}:{col}"
 
 
 @dataclass
@@ -59,32 +63,35 @@ class Dossier:
         return folder if folder.is_dir() else None
 
 
-def _short(path: Path) -> str:
-    return path.name
-
-
 # --- loading one dossier -------------------------------------------------------------
 
 
 def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
-    """Load and check one dossier folder; None when dossier.yaml itself is unusable."""
+    """Load and check one dossier folder; None when dossier.yaml itself is unusable.
+
+    A broken dossier.yaml still lets every fact file be checked (all problems in
+    one run); only the references to its sections and metrics cannot be.
+    """
     spec_path = folder / DOSSIER_FILE
-    spec_doc = load_file(spec_path, problems)
-    if spec_doc is None:
-        return None
-    spec = _validate(DossierFile, spec_doc.data, spec_doc, (), "", problems)
-    if not isinstance(spec, DossierFile):
-        return None
+    spec_doc = None if _refuse_outside(spec_path, folder, problems) else load_file(spec_path, problems)
+    spec: Any = None
+    if spec_doc is not None and spec_doc.data is None:
+        problems.add(spec_doc.problem((), f"{DOSSIER_FILE} is empty; it needs at least 'title:' and 'sections:'"))
+    elif spec_doc is not None:
+        spec = _validate(DossierFile, spec_doc.data, spec_doc, (), "", problems)
     files = [p for p in yaml_files(folder) if p != spec_path]
     if len(files) > LIMITS.max_files:
         problems.error(spec_path, 1, 1, f"dossier has {len(files):,} YAML files, over the limit of {LIMITS.max_files:,} (BRIEFING_MAX_FILES)")
         return None
+    spec_ok = isinstance(spec, DossierFile)
+    if spec_ok and spec_doc is not None:
+        _check_spec(spec, spec_doc, problems)
+    else:
+        spec = DossierFile.model_construct(title="", sections=[], metrics={})
     dossier = Dossier(folder.name, folder, spec, [spec_path, *files])
-    _check_spec(spec, spec_doc, problems)
     broken: set[tuple[str, str]] = set()
     for path in files:
-        if _outside(path, folder):
-            problems.error(path, 1, 1, "file is a link to a place outside the dossier folder; copy it in instead")
+        if _refuse_outside(path, folder, problems):
             continue
         doc = load_file(path, problems)
         if doc is not None:
@@ -92,11 +99,19 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
     if len(dossier.facts) > LIMITS.max_facts:
         problems.error(spec_path, 1, 1, f"dossier has {len(dossier.facts):,} facts, over the limit of {LIMITS.max_facts:,} (BRIEFING_MAX_FACTS)")
         return None
-    check_references(dossier, broken, problems)
+    check_references(dossier, broken, problems, spec_known=spec_ok)
     check_archives(dossier, problems)
     check_time(dossier, problems)
     warn(dossier, problems)
-    return dossier
+    return dossier if spec_ok else None
+
+
+def _refuse_outside(path: Path, folder: Path, problems: Problems) -> bool:
+    """True, after reporting it, when `path` (dossier.yaml included) is a link to a file outside the dossier."""
+    if _outside(path, folder):
+        problems.error(path, 1, 1, "file is a link to a place outside the dossier folder; copy it in instead")
+        return True
+    return False
 
 
 def _outside(path: Path, folder: Path) -> bool:
@@ -104,6 +119,8 @@ def _outside(path: Path, folder: Path) -> bool:
         path.resolve().relative_to(folder.resolve())
     except ValueError:
         return True
+    except (OSError, RuntimeError):  # a link that loops: reading the file reports it
+        return False
     return False
 
 
@@ -163,9 +180,17 @@ def _validate(model: type[BaseModel], raw: Any, doc: Document, base: Path_, labe
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # `statment:` makes `statement` missing too; the unknown key's "did you mean" says it all.
+        typos = {(*e["loc"][:-1], near[0]) for e in errors if e["type"] == "extra_forbidden"
+                 and (near := difflib.get_close_matches(str(e["loc"][-1]), _known_keys(model, tuple(e["loc"][:-1])), n=1, cutoff=0.6))}
+        for error in errors:
             loc = tuple(error["loc"])
+            if error["type"] == "missing" and loc in typos:
+                continue
             message, key = _message(error, model, loc)
+            if loc and loc[-1] == "[key]":  # a bad mapping key (a metric id): point at the key itself
+                loc, key = loc[:-1], True
             problems.add(doc.problem((*base, *loc), f"{label}: {message}" if label else message, key=key))
         return None
 
@@ -174,16 +199,21 @@ def _message(error: Any, model: type[BaseModel], loc: Path_) -> tuple[str, bool]
     """A sentence for one pydantic error, and whether it points at a key rather than a value."""
     kind = error["type"]
     name = str(loc[-1]) if loc else ""
+    named = loc[:-2] if loc and loc[-1] == "[key]" else loc  # a bad key of `metrics:` belongs to `metrics`
+    field_name = next((str(part) for part in reversed(named) if isinstance(part, str)), "")
     if kind == "extra_forbidden":
         return f"unknown key '{name}'{suggest(name, _known_keys(model, loc[:-1])) or _allowed(model, loc[:-1])}", True
     if kind == "missing":
         return f"missing required key '{name}'", False
-    if kind == "value_error":
-        return str(error["ctx"]["error"]), False
+    if kind == "value_error":  # the field named first: the line alone does not say which key a value belongs to
+        return (f"{field_name}: " if field_name else "") + str(error["ctx"]["error"]), False
     if kind == "list_type":
-        return f"'{name}' must be a list, got {describe(error['input'])}", False
+        return f"'{name}' must be a list (each item starting with '- '), got {describe(error['input'])}", False
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        what = f"'{name}'" if isinstance(loc[-1] if loc else None, str) else "each item"
+        if not loc and model is DossierFile:
+            return f"{DOSSIER_FILE} must be a mapping of keys (title:, sections:, ...), got {describe(error['input'])}", False
+        last = loc[-1] if loc else None
+        what = f"'{name}'" if isinstance(last, str) else f"each item of '{loc[-2]}'" if len(loc) > 1 else "each item"
         return f"{what} must be a mapping of keys, got {describe(error['input'])}", False
     if kind == "too_short":
         return f"'{name}' needs at least one item", False
@@ -203,14 +233,24 @@ def _allowed(model: type[BaseModel], loc: Path_) -> str:
 
 def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
     current: Any = model
+    keyed = False  # after a dict field (metrics), the next part is one of its keys, not a field
     for part in loc:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(part, int) or keyed or not (isinstance(current, type) and issubclass(current, BaseModel)):
+            keyed = False
             continue
         info = current.model_fields.get(part)
         if info is None:
             return None
+        keyed = _is_dict(info.annotation)
         current = _inner_model(info.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _is_dict(annotation: Any) -> bool:
+    """True for dict[...] fields (possibly Optional or Annotated), whose keys are ids rather than field names."""
+    if getattr(annotation, "__origin__", None) is dict:
+        return True
+    return any(_is_dict(arg) for arg in getattr(annotation, "__args__", ()) or () if not isinstance(arg, type))
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -228,13 +268,17 @@ def _inner_model(annotation: Any) -> Any:
 # --- checks across items ---------------------------------------------------------------
 
 
-def check_references(dossier: Dossier, broken: set[tuple[str, str]], problems: Problems) -> None:
-    """Every id a fact or judgment names must exist (and not only as a broken item)."""
+def check_references(dossier: Dossier, broken: set[tuple[str, str]], problems: Problems, *, spec_known: bool = True) -> None:
+    """Every id a fact or judgment names must exist (and not only as a broken item).
+
+    Without a valid dossier.yaml (`spec_known` false) sections and metrics are
+    unknown, so references to them are not checked rather than all reported.
+    """
     sections = [s.id for s in dossier.spec.sections]
     metrics = list(dossier.spec.metrics)
 
     def ref(where: Where, sub: Path_, label: str, kind: str, name: str, known: Any) -> None:
-        if name in known or (kind, name) in broken:
+        if name in known or (kind, name) in broken or (kind in ("section", "metric") and not spec_known):
             return
         where.problem(problems, sub, f"{label}: unknown {SINGULAR.get(kind, kind)} '{name}'{suggest(name, known)}")
 
@@ -271,8 +315,8 @@ def _check_cycles(dossier: Dossier, problems: Problems) -> None:
         while current is not None and current in dossier.facts and current not in chain:
             chain.append(current)
             current = dossier.facts[current].supersedes
-        if current in chain and current not in reported:
-            cycle = chain[chain.index(current):]
+        if current in chain and current not in reported and dossier.facts[current].supersedes != current:
+            cycle = chain[chain.index(current):]  # a fact superseding itself is reported on its own
             reported.update(cycle)
             first = min(cycle)
             dossier.where[("facts", first)].problem(
@@ -292,20 +336,31 @@ def check_archives(dossier: Dossier, problems: Problems) -> None:
         if source.archive is None:
             continue
         where = dossier.where[("sources", sid)]
-        target = (dossier.folder / source.archive).resolve()
-        if os.path.isabs(source.archive) or not target.is_relative_to(root):
-            where.problem(problems, ("archive",), f"source '{sid}': archive '{source.archive}' points outside the dossier folder")
-            continue
-        if not target.is_file():
-            where.problem(problems, ("archive",), f"source '{sid}': archive file '{source.archive}' does not exist")
-            continue
-        if target.stat().st_size > LIMITS.max_archive_bytes:
-            where.problem(problems, ("archive",), f"source '{sid}': archive is over the limit of {LIMITS.max_archive_bytes:,} bytes")
-            continue
-        try:
+        shown = source.archive if len(source.archive) <= 80 else source.archive[:80] + "..."
+
+        def bad(message: str, sid: str = sid, where: Where = where) -> None:
+            where.problem(problems, ("archive",), f"source '{sid}': {message}")
+
+        try:  # resolve() and stat() fail on links that loop and on names too long for the file system
+            target = (dossier.folder / source.archive).resolve()
+            if os.path.isabs(source.archive) or not target.is_relative_to(root):
+                bad(f"archive '{shown}' points outside the dossier folder")
+                continue
+            if target.is_dir():
+                bad(f"archive '{shown}' is a folder; name the text file in it")
+                continue
+            if not target.is_file():
+                bad(f"archive file '{shown}' does not exist")
+                continue
+            if target.stat().st_size > LIMITS.max_archive_bytes:
+                bad(f"archive is over the limit of {LIMITS.max_archive_bytes:,} bytes")
+                continue
             dossier.archives[sid] = target.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            where.problem(problems, ("archive",), f"source '{sid}': archive '{source.archive}' is not a readable UTF-8 text file")
+        except UnicodeDecodeError:
+            bad(f"archive '{shown}' is not a readable UTF-8 text file")
+        except (OSError, RuntimeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a link that loops"
+            bad(f"archive '{shown}' cannot be read ({reason})")
     folded = {sid: fold(text) for sid, text in dossier.archives.items()}
     for fid, fact in dossier.facts.items():
         for i, cite in enumerate(fact.sources):
@@ -313,7 +368,7 @@ def check_archives(dossier: Dossier, problems: Problems) -> None:
                 continue
             quote = fold(cite.quote)
             if quote not in folded[cite.source]:
-                near = closest_passage(folded[cite.source], quote)
+                near = closest_passage(dossier.archives[cite.source], cite.quote)
                 dossier.where[("facts", fid)].problem(
                     problems, ("sources", i, "quote"),
                     f"fact '{fid}': quote not found in the archive of '{cite.source}'; closest passage: \"{near}\"",
@@ -332,25 +387,46 @@ def fold(text: str) -> str:
 
 
 def closest_passage(haystack: str, needle: str) -> str:
-    """The stretch of `haystack` most like `needle`, to show next to a quote that was not found."""
-    import difflib
+    """The stretch of `haystack` most like `needle`, to show next to a quote that was not found.
 
-    if not haystack:
+    Words are compared folded and without punctuation, but shown as the archive
+    writes them, so that the analyst can copy the passage back into the quote.
+    Comparing the quote with every window of a long archive, character by
+    character, costs seconds per missing quote per 100 KB; so windows are first
+    ranked by how many of the quote's words they hold (linear), and only the best
+    few are compared, word by word, on at most the quote's first words.
+    """
+    words = haystack.split()
+    if not words:
         return ""
-    words = haystack.split(" ")
-    size = max(1, len(needle.split(" ")))
-    best, best_ratio = "", -1.0
+    folded = fold(haystack).split(" ")
+    if len(folded) != len(words):  # fold() splits where str.split() does; stay correct if that ever changes
+        folded = [fold(w) for w in words]
+    tokens = [_NON_WORD.sub("", w) for w in folded]
+    target = [_NON_WORD.sub("", w) for w in fold(needle).split(" ")][:_MAX_WORDS]
+    size = len(target)
+    wanted = {w[:5] for w in target} - {""}
+    hits = [0]
+    for token in tokens:  # prefix sums of "this archive word is also in the quote" (first letters: troop/troops)
+        hits.append(hits[-1] + (token[:5] in wanted))
+    starts = range(0, max(1, len(words) - size + 1))
+    ranked = heapq.nlargest(_CANDIDATES, starts, key=lambda i: (hits[min(i + size, len(words))] - hits[i], -i))
+    best, best_ratio = ranked[0], -1.0
     matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(needle)
-    for start in range(0, max(1, len(words) - size + 1)):
-        window = " ".join(words[start : start + size])
-        matcher.set_seq1(window)
+    matcher.set_seq2(target)
+    for start in sorted(ranked):
+        matcher.set_seq1(tokens[start : start + size])
         if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
             continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    return best[:200]
+            best, best_ratio = start, ratio
+    return " ".join(words[best : best + size])[:200]
+
+
+_CANDIDATES = 16
+_MAX_WORDS = 40  # the passage shown is cut at 200 characters anyway
+_NON_WORD = re.compile(r"\W+")
 
 
 def check_time(dossier: Dossier, problems: Problems) -> None:
@@ -393,5 +469,7 @@ def warn(dossier: Dossier, problems: Problems) -> None:
                 problems, ("sources",), f"fact '{fid}': rests on one source, graded {cites[0].reliability}", warning=True
             )
     for clash in select.disagreements(dossier):
+        if len({f.id for f in clash.facts}) < len(clash.facts):
+            continue  # a fact contradicting itself is already an error
         where = dossier.where[("facts", clash.facts[-1].id)]
         where.problem(problems, clash.sub, clash.warning, warning=True)

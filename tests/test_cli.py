@@ -1,0 +1,182 @@
+"""The command-line contract of `check` (CLI.md): exit codes, message lines, any current directory."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO, ROOT, Result
+
+Run = Callable[..., Result]
+LINE = re.compile(r"^[^:]+:\d+:\d+: (error|warning): .+$")
+TRY = "Try 'python build.py --help'."
+GOOD = {
+    "dossier.yaml": "title: T\nsections:\n  - id: s\n    title: S\n",
+    "facts.yaml": "sources:\n  - id: a\n    title: A\n    publisher: P\n    published: 2024\n    accessed: 2024-11-01\n    reliability: B\n"
+                  "facts:\n  - id: f\n    section: s\n    statement: F.\n    sources:\n      - source: a\n",
+}
+
+
+def dossier(root: Path, name: str = "d", **files: str) -> Path:
+    """Write a dossier `name` under root/facts (valid unless `files` replace its files) and return the facts folder."""
+    folder = root / "facts" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for file, text in {**GOOD, **files}.items():
+        (folder / file).write_text(text)
+    return root / "facts"
+
+
+# --- exit 0 ----------------------------------------------------------------------------------------
+
+
+def test_check_on_the_demo_exits_0_with_warning_lines_only(run: Run) -> None:
+    result = run("check", cwd=ROOT)
+    assert result.code == 0
+    assert result.lines and all(LINE.match(line) for line in result.lines)
+    assert not any(": error: " in line for line in result.lines)
+    assert all(line.startswith("facts/north-korea-russia/") for line in result.lines), "paths relative to the current directory"
+    summary = result.out.splitlines()[-1]
+    assert summary == f"0 error(s), {len(result.lines)} warning(s)"
+
+
+def test_check_of_a_clean_dossier_prints_nothing_on_stderr(run: Run, tmp_path: Path) -> None:
+    dossier(tmp_path)
+    result = run("check", "--strict", cwd=tmp_path)
+    assert (result.code, result.err) == (0, "")
+    assert result.out == "d: 1 facts, 1 sources, 0 judgments\n0 error(s), 0 warning(s)\n"
+
+
+def test_build_py_check_in_a_fresh_interpreter_is_fast_and_never_imports_the_renderers() -> None:
+    """`check` must stay cheap: no WeasyPrint, Jinja or Markdown behind it (they cost most of a second to import)."""
+    script = (
+        "import runpy, sys\n"
+        "sys.argv = ['build.py', 'check']\n"
+        "try:\n    runpy.run_path('build.py', run_name='__main__')\n"
+        "except SystemExit as exc:\n    code = exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'markdown', 'nh3', 'pypdf'))\n"
+        "print(code, heavy)\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    elapsed = time.perf_counter() - start
+    assert result.stdout.splitlines()[-1] == "0 []", result.stderr[-2000:]
+    # About 0.5 s with the interpreter's start; the bound leaves room for a busy machine, the modules check is the guard.
+    assert elapsed < 2.0, f"check took {elapsed:.2f} s (about 0.5 s expected, interpreter start included)"
+
+
+def test_check_in_process_is_well_under_a_second(run: Run) -> None:
+    run("check", cwd=ROOT)  # imports pydantic and builds the models once
+    start = time.perf_counter()
+    assert run("check", cwd=ROOT).code == 0
+    assert time.perf_counter() - start < 0.5
+
+
+def test_check_writes_nothing(run: Run, tmp_path: Path) -> None:
+    result = run("check", "--facts", str(DEMO), cwd=tmp_path)
+    assert result.code == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- any current directory, --facts anywhere ---------------------------------------------------------
+
+
+def test_check_from_another_directory_with_absolute_facts(run: Run, tmp_path: Path) -> None:
+    result = run("check", "--facts", str(DEMO), cwd=tmp_path)
+    assert result.code == 0
+    assert result.lines and all(line.startswith(f"{DEMO}/north-korea-russia/") for line in result.lines)
+
+
+def test_check_with_relative_facts_keeps_the_path_as_given(run: Run, tmp_path: Path) -> None:
+    dossier(tmp_path / "data", **{"facts.yaml": GOOD["facts.yaml"].replace("section: s", "section: x")})
+    (tmp_path / "work").mkdir()
+    result = run("check", "--facts", "../data/facts", cwd=tmp_path / "work")
+    assert (result.code, result.lines) == (1, ["../data/facts/d/facts.yaml:10:14: error: fact 'f': unknown section 'x'"])
+
+
+def test_without_facts_here_the_bundled_demo_is_checked(run: Run, tmp_path: Path) -> None:
+    result = run("check", cwd=tmp_path)
+    assert result.code == 0
+    assert result.lines[0] == "No facts/ folder here: using the bundled demo dossier."
+
+
+# --- exit 1 ---------------------------------------------------------------------------------------
+
+
+def test_strict_turns_warnings_into_exit_1(run: Run) -> None:
+    plain, strict = run("check", cwd=ROOT), run("check", "--strict", cwd=ROOT)
+    assert (plain.code, strict.code) == (0, 1)
+    assert strict.lines == plain.lines
+
+
+def test_invalid_facts_exit_1_with_every_problem(run: Run, tmp_path: Path) -> None:
+    dossier(tmp_path, "a", **{"facts.yaml": "facts: [\n"})
+    dossier(tmp_path, "b", **{"dossier.yaml": "title: T\n"})
+    dossier(tmp_path, "c")
+    result = run("check", cwd=tmp_path)
+    assert result.code == 1
+    assert result.lines == [
+        "facts/a/facts.yaml:2:1: error: a value is missing here: a '[' or '{' above is not closed, or a ',' has nothing after it",
+        "facts/b/dossier.yaml:1:1: error: missing required key 'sections'",
+    ]
+    assert result.out.splitlines()[-1] == "2 error(s), 0 warning(s)"
+
+
+def test_only_the_named_dossiers_are_checked(run: Run, tmp_path: Path) -> None:
+    dossier(tmp_path, "bad", **{"dossier.yaml": "title: T\n"})
+    dossier(tmp_path, "good")
+    assert run("check", "good", "good", cwd=tmp_path).code == 0
+    assert run("check", "good", "bad", cwd=tmp_path).code == 1
+
+
+def test_a_dossier_folder_named_badly_is_bad_facts_not_a_bad_command(run: Run, tmp_path: Path) -> None:
+    dossier(tmp_path, "Bad_Name")
+    result = run("check", cwd=tmp_path)
+    assert (result.code, result.lines) == (1, [
+        "facts/Bad_Name/dossier.yaml:1:1: error: dossier folder name 'Bad_Name' is not a valid id: use lowercase letters, digits and hyphens",
+    ])
+
+
+# --- exit 2 ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["check", "--bogus"], "unrecognized arguments: --bogus"),
+    (["check", "north-korea-rusia"], "unknown dossier 'north-korea-rusia' in facts (did you mean 'north-korea-russia'?)"),
+    (["chek"], "unknown dossier 'chek' in facts (did you mean 'check'?)"),
+    (["check", "--facts", "nowhere"], "facts folder 'nowhere' does not exist"),
+    (["check", "--facts", "facts/north-korea-russia/dossier.yaml"], "facts folder 'facts/north-korea-russia/dossier.yaml' is not a folder"),
+    (["build", "--as-of", "2024-13-01"], "argument --as-of: '2024-13-01' is not a date; use YYYY-MM-DD"),
+    (["build", "--as-of", "yesterday"], "argument --as-of: 'yesterday' is not a date; use YYYY-MM-DD"),
+    (["build", "--since", "2024-02-30"], "argument --since: '2024-02-30' is not a date; use YYYY-MM-DD"),
+    (["build", "--format", "docx"], "argument --format: unknown format 'docx'; choose from md, html, pdf"),
+    (["build", "--max-marking", "TLP:WHITE"], "argument --max-marking: 'TLP:WHITE' is not a TLP marking; "
+                                              "choose from TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED"),
+])
+def test_command_line_errors_exit_2(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+    monkeypatch.setattr(sys, "argv", ["build.py"])
+    (tmp_path / "facts").symlink_to(DEMO)
+    result = run(*args, "--out", str(tmp_path / "out"), cwd=tmp_path) if args[0] == "build" else run(*args, cwd=tmp_path)
+    assert (result.code, result.lines) == (2, [f"briefing: error: {message}", TRY])
+    assert not (tmp_path / "out").exists(), "a bad command line builds nothing"
+
+
+def test_no_dossiers_is_a_command_line_error(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/briefing"])
+    (tmp_path / "facts").mkdir()
+    result = run("check", cwd=tmp_path)
+    assert (result.code, result.lines) == (2, [
+        "briefing: error: no dossiers in facts (a dossier is a folder holding dossier.yaml)", "Try 'briefing --help'.",
+    ])
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version_return_0(run: Run, flag: str) -> None:
+    result = run(flag)
+    assert result.code == 0
+    assert result.out

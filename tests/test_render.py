@@ -1,0 +1,176 @@
+"""Rendering: date words, the Markdown-to-HTML pass, links that always land, template errors, reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from briefing import render
+from briefing.model import Interval, PartialDate
+from test_golden import CASES, FIXTURE, Case, rendered
+
+
+def P(text: str) -> PartialDate:  # noqa: N802 - reads like the type it builds
+    return PartialDate.parse(text)
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    (dt.date(2024, 10, 16), "16 October 2024"),
+    (P("2024-10"), "October 2024"),
+    (P("2024"), "2024"),
+    (None, "date not stated"),
+    (Interval(P("2024-01"), P("2024-02")), "January–February 2024"),
+    (Interval(P("2024-03-18"), P("2024-03-19")), "18–19 March 2024"),
+    (Interval(P("2024-02-28"), P("2024-03-02")), "28 February – 2 March 2024"),
+    (Interval(P("2023-10"), P("2024-10")), "October 2023 – October 2024"),
+    (Interval(P("2025-03-25"), P("2025-04")), "25 March 2025 – April 2025"),
+    (Interval(P("2023"), P("2025")), "2023–2025"),
+])
+def test_dates_read_as_said_and_keep_their_precision(value: object, words: str) -> None:
+    assert render.long_date(value) == words  # type: ignore[arg-type]
+
+
+def test_a_url_cannot_leave_its_autolink() -> None:
+    assert render.autolink('https://example.org/a b"><script>') == "<https://example.org/a%20b%22%3E%3Cscript%3E>"
+    assert render.autolink("https://example.org/p?q=1&r=(2)#x") == "<https://example.org/p?q=1&r=(2)#x>"
+
+
+def test_fact_ranges() -> None:
+    assert render.ranges([1, 2, 3, 5, 7, 8]) == "F1–F3, F5, F7–F8"
+    assert render.ranges([4, 2], link=True) == "[F2](#f2), [F4](#f4)"
+
+
+# --- Markdown to HTML ----------------------------------------------------------------------------
+
+
+BREAK = "  "  # two spaces before a newline: a Markdown line break
+SAMPLE = f"""**TLP:AMBER**
+
+# Title
+
+Sub
+
+## Part one
+
+- **F1** A claim **DENIED** *Grade C3*[^1]
+- **F2** Another with **TLP:RED** inside *Grade A1*[^1][^2]
+- **J1** A judgment{BREAK}
+  Likelihood: **likely**
+
+| a | b |
+|---|---|
+| x[^2] | y |
+
+## Sources
+
+Endnotes, numbered in order of first citation:
+
+[^1]: Pub: "One". Cited for 2 facts (F1–F2).
+[^2]: Pub: "Two". Cited for 1 fact (F2).
+"""
+
+
+def test_items_get_ids_and_classes_and_parts_become_landmarks() -> None:
+    html = render.markdown_to_html(SAMPLE)
+    assert '<header class="brief-head">' in html
+    assert '<section aria-labelledby="part-one" class="part part-part-one">' in html
+    assert '<li class="fact is-denied" id="f1">' in html
+    assert '<li class="judgment" id="j1">' in html and '<span class="judgment-meta">' in html
+    assert '<abbr class="grade" title="source fairly reliable, information possibly true">Grade C3</abbr>' in html
+    assert 'class="table-wrap" role="region" tabindex="0"' in html and 'class="table-part-one cols-2"' in html
+
+
+def test_only_a_paragraph_of_its_own_is_a_marking_banner() -> None:
+    html = render.markdown_to_html(SAMPLE)
+    assert html.count('class="marking"') == 1
+    assert '<p class="marking"><strong class="tlp tlp-amber">TLP:AMBER</strong></p>' in html
+    assert '<strong class="tlp portion tlp-red">TLP:RED</strong>' in html  # a portion marking, not the brief's
+
+
+def test_an_endnote_cited_many_times_has_one_back_link_and_links_its_facts() -> None:
+    html = render.markdown_to_html(SAMPLE)
+    first = re.search(r'<li id="fn:1">(.*?)</li>', html, re.S)
+    assert first is not None
+    assert first.group(1).count("footnote-backref") == 1
+    assert re.search(r'<a class="fact-link" href="#f1"[^>]*>F1</a>–<a class="fact-link" href="#f2"[^>]*>F2</a>', first.group(1))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"] or "")
+        if tag == "a" and (attributes.get("href") or "").startswith("#"):
+            self.hrefs.append((attributes["href"] or "")[1:])
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_every_in_page_link_lands_and_every_endnote_links_back(case: Case) -> None:
+    """Citation markers, fact references (also to summarized facts) and back links all have targets."""
+    parser = _Links()
+    parser.feed(rendered(case).html)
+    missing = sorted(set(parser.hrefs) - parser.ids)
+    assert missing == [], f"links without a target: {missing}"
+    endnotes = {i for i in parser.ids if i.startswith("fn:")}
+    assert endnotes == {h for h in parser.hrefs if h.startswith("fn:")}  # every endnote is cited
+    assert {h.split(":")[1] for h in parser.hrefs if h.startswith("fnref")} >= {e[3:] for e in endnotes}
+
+
+def test_markdown_reads_as_plain_text() -> None:
+    """No HTML tags in the Markdown: only autolinks use angle brackets."""
+    for case in CASES:
+        text = rendered(case).markdown
+        assert not re.search(r"<(?!https?://)[a-zA-Z/]", text), case.name
+
+
+def test_the_page_margin_marking_takes_the_brief_marking_colour() -> None:
+    amber = rendered(Case(FIXTURE, "harbour", "2024-03-31"))
+    assert '@top-right { content: "TLP:AMBER"; color: #ffc000; }' in amber.html
+    assert '@bottom-left { content: "TLP:AMBER"; color: #ffc000; }' in amber.html
+    clear = rendered(Case(FIXTURE, "harbour", "2024-04-30", max_marking="TLP:CLEAR"))
+    assert '@top-right { content: "TLP:CLEAR"; color: #ffffff; }' in clear.html
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def test_two_builds_give_byte_identical_markdown_and_html(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for out in ("a", "b"):
+        result = run("build", "--facts", FIXTURE, "--out", tmp_path / out, "--as-of", "2024-03-31",
+                     "--since", "2024-02-29", "--format", "md,html", "-q")
+        assert result.code == 0, result.err
+    for suffix in (".md", ".html"):
+        name = Path("harbour") / ("2024-03-31" + suffix)
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@pytest.mark.parametrize(("template", "line", "message"), [
+    ("Fine line\n{{ brief.no_such_thing }}\n", 2, "has no attribute 'no_such_thing'"),
+    ("one\ntwo\n{% if %}\n", 3, "template syntax"),
+    ("{{ 1 // 0 }}\n", 1, "by zero"),
+])
+def test_a_broken_override_template_is_reported_as_template_line_error(run, tmp_path: Path, template: str, line: int,  # type: ignore[no-untyped-def]
+                                                                        message: str) -> None:
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    (overrides / "brief.md.j2").write_text(template)
+    result = run("build", "--facts", FIXTURE, "--out", tmp_path / "out", "--as-of", "2024-03-31",
+                 "--format", "md", "--templates", overrides, "-q")
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    errors = [e for e in result.lines if ": error: " in e]
+    assert len(errors) == 1, result.err
+    assert errors[0].startswith(f"{overrides / 'brief.md.j2'}:{line}:") and message in errors[0]
+    assert not (tmp_path / "out" / "harbour").exists()  # nothing half-written
