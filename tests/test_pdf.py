@@ -61,7 +61,7 @@ def test_bookmarks_follow_the_headings(reader: PdfReader) -> None:
     walk(reader.outline)
     assert titles[0] == "The blockade of the port of Vessa"
     for heading in ("Bottom line", "New since 29 February 2024", "Key figures", "Shipping", "Disagreements and denials",
-                    "Figures that disagree", "Timeline", "Sources", "Method", "Annex: earlier facts still standing"):
+                    "Figures that disagree", "Timeline", "Sources", "Method"):
         assert heading in titles
 
 

@@ -157,13 +157,17 @@ def test_grade_takes_the_best_source(dossier: Dossier) -> None:
 
 
 def test_sources_are_numbered_in_order_of_first_citation(dossier: Dossier) -> None:
+    """Sources the brief prints come first (reading order), then those only the fact register cites."""
     brief = select_brief(dossier, D("2024-04-30"))
-    firsts = []
-    for view in brief.facts:
+    shown = {v.id for v in brief.facts if v.in_full} | {f.id for c in brief.clashes for f in c.facts} | \
+            {v.id for row in brief.figures for v, _ in (*row.current, *row.earlier)}
+    firsts: list[int] = []
+    for view in sorted(brief.facts, key=lambda v: v.id not in shown):
         for c in view.citations:
             if c.source.number not in firsts:
                 firsts.append(c.source.number)
-    assert firsts == list(range(1, len(brief.sources) + 1))
+    assert firsts == list(range(1, len(brief.all_sources) + 1))
+    assert brief.sources == brief.all_sources[: len(brief.sources)]
 
 
 # --- markings ----------------------------------------------------------------------------------

@@ -397,15 +397,30 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "td": {"alig
                       "ol": {"start"}, "section": {"aria-labelledby"}, "div": {"tabindex", "role", "aria-label"}}
 
 
+_REGISTER_LINK = re.compile(r"^\d{4}-\d{2}-\d{2}\.register\.html(#[fj]\d+)?$")
+
+
 def _link_filter(element: str, attribute: str, value: str) -> str | None:
-    """Only web and mail links and in-page anchors survive in content."""
+    """Only web and mail links, in-page anchors and the brief's own fact register survive in content."""
     if element == "a" and attribute == "href":
-        return value if value.lower().startswith(_SAFE_LINK) else None
+        return value if value.lower().startswith(_SAFE_LINK) or _REGISTER_LINK.match(value) else None
     return value
 
 
-def markdown_to_html(text: str) -> str:
-    """The brief's Markdown as an HTML fragment, sanitized (see SECURITY.md)."""
+def _retarget(html: str, elsewhere: str | None) -> str:
+    """Point links to facts that are not on this page (summarized ones) at the fact register."""
+    if not elsewhere:
+        return html
+    ids = set(re.findall(r' id="([^"]+)"', html))
+    return re.sub(r'href="#([fj]\d+)"',
+                  lambda m: m.group(0) if m.group(1) in ids else f'href="{elsewhere}#{m.group(1)}"', html)
+
+
+def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
+    """The brief's Markdown as an HTML fragment, sanitized (see SECURITY.md).
+
+    Fact links without a target on the page go to `elsewhere` (the fact register).
+    """
     md = markdown.Markdown(
         extensions=["footnotes", "tables", "toc", _AnchorsExtension()],
         extension_configs={
@@ -415,7 +430,7 @@ def markdown_to_html(text: str) -> str:
         },
         output_format="html",
     )
-    html = md.convert(text)
+    html = _retarget(md.convert(text), elsewhere)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -452,7 +467,7 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     text = render_template(env, "brief.md.j2", **context)
     html = ""
     if "html" in formats or "pdf" in formats:
-        body = markdown_to_html(text)
+        body = markdown_to_html(text, elsewhere=context["register"])
         html = render_template(env, "brief.html.j2", body=body, **context)
     return Rendered(text, html)
 

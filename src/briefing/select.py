@@ -92,33 +92,67 @@ class Clash:
 
 
 def disagreements(dossier: Dossier, facts: list[Fact] | None = None) -> list[Clash]:
-    """Every disagreement among `facts` (default: all of the dossier's), in a stable order."""
+    """Every disagreement among `facts` (default: all of the dossier's), in a stable order.
+
+    For a brief (`facts` given) a superseded fact's figure no longer counts. For
+    `check` (the whole dossier) it does, since briefs from before the update
+    show it; only a fact and its own updates are never compared.
+    """
     pool = list(dossier.facts.values()) if facts is None else facts
     ids = {f.id for f in pool}
-    superseded = {f.supersedes for f in pool if f.supersedes}
     clashes: list[Clash] = []
     for fact in pool:
         if fact.status in ("denied", "disputed"):
             clashes.append(Clash(fact.status, [fact], sub=("status",)))
         for i, other in enumerate(fact.contradicts):
-            if other in ids:
+            if other in ids and other != fact.id:
                 clashes.append(Clash("contradiction", [dossier.facts[other], fact], sub=("contradicts", i)))
-    by_metric: dict[str, list[tuple[Fact, int]]] = {}
-    for fact in pool:
-        if fact.status in ("retracted", "denied") or fact.id in superseded:
+    superseded = {f.supersedes for f in pool if f.supersedes} if facts is not None else set()
+    counted = [f for f in pool if f.status not in ("retracted", "denied") and f.id not in superseded]
+    return clashes + _figure_clashes(dossier, counted)
+
+
+def _figure_clashes(dossier: Dossier, facts: list[Fact]) -> list[Clash]:
+    """Pairs of figures on one metric with overlapping dates and values that cannot both hold.
+
+    A sweep over the facts sorted by start date compares each figure only with
+    those whose dates still overlap it, so a dossier that grows for years costs
+    little more than its overlaps.
+    """
+    by_metric: dict[str, list[tuple[tuple[dt.date, dt.date], int, Fact, int]]] = {}
+    for order, fact in enumerate(facts):
+        span = _span(fact.date, known_from(fact, dossier.sources))
+        if span is None:
             continue
         for i, fig in enumerate(fact.figures):
-            by_metric.setdefault(fig.metric, []).append((fact, i))
+            by_metric.setdefault(fig.metric, []).append((span, order, fact, i))
+    clashes: list[Clash] = []
     for metric, entries in sorted(by_metric.items()):
-        for j, (b, bi) in enumerate(entries):
-            for a, ai in entries[:j]:
-                if a.id == b.id:
-                    continue
-                span_a = _span(a.date, known_from(a, dossier.sources))
-                span_b = _span(b.date, known_from(b, dossier.sources))
-                if _overlap(span_a, span_b) and not _overlap(figure_range(a.figures[ai]), figure_range(b.figures[bi])):
+        entries.sort(key=lambda e: (e[0][0], e[1]))
+        active: list[tuple[tuple[dt.date, dt.date], int, Fact, int]] = []
+        for entry in entries:
+            span, _, b, bi = entry
+            active = [e for e in active if e[0][1] >= span[0]]
+            for _, _, a, ai in active:
+                if a.id != b.id and not _related(dossier, a, b) and \
+                        not _overlap(figure_range(a.figures[ai]), figure_range(b.figures[bi])):
                     clashes.append(Clash("figure", [a, b], metric, ("figures", bi, "value")))
+            active.append(entry)
     return clashes
+
+
+def _related(dossier: Dossier, a: Fact, b: Fact) -> bool:
+    """True when one fact updates the other, directly or through a chain of `supersedes`."""
+    return b.id in _chain(dossier, a) or a.id in _chain(dossier, b)
+
+
+def _chain(dossier: Dossier, fact: Fact) -> set[str]:
+    seen: set[str] = set()
+    current = fact.supersedes
+    while current and current not in seen and current in dossier.facts:
+        seen.add(current)
+        current = dossier.facts[current].supersedes
+    return seen
 
 
 # --- the brief's selection -----------------------------------------------------------------
@@ -237,6 +271,7 @@ class Brief:
     figures: list[FigureRow]
     clashes: list[ClashView]
     window_start: dt.date | None = None
+    all_sources: list[SourceView] = field(default_factory=list)  # also those cited only by summarized facts
 
     @property
     def sections(self) -> list[tuple[Section, list[FactView]]]:
@@ -276,9 +311,10 @@ class Brief:
         single = sum(1 for f in self.facts if len({c.source.number for c in f.citations}) == 1)
         strong = sum(1 for f in self.facts if any(c.source.source.reliability in "AB" for c in f.citations))
         weak = sum(1 for f in self.facts if all(c.source.source.reliability in "EF" for c in f.citations))
-        return {"facts": len(self.facts), "sources": len(self.sources), "single_source": single,
-                "a_or_b": strong, "only_e_or_f": weak, "no_publisher": sum(1 for s in self.sources if not s.source.publisher),
-                "no_date": sum(1 for s in self.sources if not s.source.published)}
+        every = self.all_sources or self.sources
+        return {"facts": len(self.facts), "sources": len(every), "single_source": single,
+                "a_or_b": strong, "only_e_or_f": weak, "no_publisher": sum(1 for s in every if not s.source.publisher),
+                "no_date": sum(1 for s in every if not s.source.published)}
 
 
 def select_brief(
@@ -313,16 +349,44 @@ def select_brief(
             view.supersedes = by_id[old]
     _apply_window(dossier, views, as_of)
     judgments = _judgments(dossier, as_of, since, by_id, allowed)
-    included = [source_views[sid] for sid in sorted(source_views, key=lambda s: source_views[s].number)]
-    marking = max([default, *(v.fact.marking or default for v in views), *(s.source.marking or default for s in included),
+    figures = _figures(dossier, views)
+    clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
+               for c in disagreements(dossier, [v.fact for v in views])]
+    shown = _shown(views, figures, clashes)
+    visible, every = _number_sources(views, shown, source_views)
+    marking = max([default, *(v.fact.marking or default for v in views), *(s.source.marking or default for s in every),
                    *(j.judgment.marking or default for j in judgments)], key=marking_rank)
     if max_marking is not None and marking_rank(marking) > limit:
         marking = max_marking
-    clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
-               for c in disagreements(dossier, [v.fact for v in views])]
-    return Brief(dossier, as_of, since, marking, max_marking, views, judgments, included,
-                 _figures(dossier, views), clashes,
-                 window_start=window_start(as_of, dossier.spec.reading_window) if dossier.spec.reading_window else None)
+    return Brief(dossier, as_of, since, marking, max_marking, views, judgments, visible, figures, clashes,
+                 window_start=window_start(as_of, dossier.spec.reading_window) if dossier.spec.reading_window else None,
+                 all_sources=every)
+
+
+def _shown(views: list[FactView], figures: list[FigureRow], clashes: list[ClashView]) -> set[str]:
+    """Ids of the facts whose citations the brief itself prints: in full, in key figures, in disagreements."""
+    shown = {v.id for v in views if v.in_full}
+    shown.update(v.id for row in figures for v, _ in (*row.current, *row.earlier))
+    shown.update(f.id for c in clashes for f in c.facts)
+    return shown
+
+
+def _number_sources(views: list[FactView], shown: set[str],
+                    source_views: dict[str, SourceView]) -> tuple[list[SourceView], list[SourceView]]:
+    """Number the endnotes: sources the brief cites first, in order of first citation, then the rest.
+
+    The brief lists only the first group, so a dossier that grows for years
+    does not grow the brief's endnotes; the fact register lists them all.
+    """
+    order: dict[str, SourceView] = {}
+    for view in sorted(views, key=lambda v: v.id not in shown):  # stable: shown facts first, each in reading order
+        for citation in view.citations:
+            order.setdefault(citation.source.source.id, citation.source)
+    for number, sv in enumerate(order.values(), start=1):
+        sv.number = number
+    every = list(order.values())
+    visible = [sv for sv in every if any(f in shown for f in sv.facts)]
+    return visible, every
 
 
 def _date_key(fact: Fact) -> tuple[dt.date, dt.date]:

@@ -1,0 +1,115 @@
+"""The build: what it writes, the rebuild cache, several days, worker processes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.cache import CACHE_NAME
+from briefing.outputs import previous_brief
+
+ROOT = Path(__file__).resolve().parent.parent
+DAY = "2026-11-21"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_writes_the_brief_the_register_and_the_site(run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", "--facts", ROOT / "facts", "--out", out, "--as-of", DAY, "--format", "md,html")
+    assert result.code == 0, result.err
+    brief = out / "north-korea-russia"
+    assert sorted(p.name for p in brief.iterdir()) == [f"{DAY}.html", f"{DAY}.md", f"{DAY}.register.html", "index.html"]
+    assert (out / "index.html").is_file() and (out / "feed.xml").is_file() and (out / "assets" / "brief.css").is_file()
+    register = (brief / f"{DAY}.register.html").read_text()
+    assert len(re.findall(r'<li [^>]*id="f\d+"', register)) == 40  # every fact, in full
+    assert f'href="{DAY}.register.html"' in (brief / f"{DAY}.html").read_text()
+    assert str(brief / f"{DAY}.md") in result.out  # what was written is printed
+
+
+def test_an_unchanged_rebuild_writes_nothing_and_replays_the_warnings(run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", "--facts", ROOT / "facts", "--out", out, "--as-of", DAY, "--format", "md,html")
+    first = run(*args)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    second = run(*args)
+    assert second.code == 0
+    assert "up to date" in second.err
+    assert [line for line in second.lines if ": warning: " in line] == [line for line in first.lines if ": warning: " in line]
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+    assert run(*args, "--strict").code == 1  # the replayed warnings still fail a strict build
+
+
+def test_the_cache_notices_edits_deleted_outputs_and_options(run, tmp_path: Path, demo_copy: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", "--facts", demo_copy, "--out", out, "--as-of", DAY, "--format", "md,html")
+    assert run(*args).code == 0
+    md = out / "north-korea-russia" / f"{DAY}.md"
+    troops = demo_copy / "north-korea-russia" / "troops.yaml"
+    troops.write_text(troops.read_text().replace("about 11,000 soldiers", "about 12,000 soldiers"))
+    assert "Built 1 brief" in run(*args).err
+    assert "about 12,000 soldiers" in md.read_text()
+    md.unlink()
+    assert "Built 1 brief" in run(*args).err and md.is_file()
+    (out / "feed.xml").unlink()
+    run(*args)
+    assert (out / "feed.xml").is_file()
+    assert "Built 1 brief" in run(*args, "--max-marking", "TLP:CLEAR").err
+    assert "Built 1 brief" in run(*args, "--max-marking", "TLP:CLEAR", "--no-cache").err
+    record = json.loads((out / CACHE_NAME).read_text())
+    assert f"north-korea-russia/{DAY}" in record["entries"]
+
+
+def test_several_days_in_one_build_each_compare_with_the_one_before(run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", "--facts", ROOT / "facts", "--out", out, "--as-of", "2026-11-21,2024-12-01", "--format", "md")
+    assert result.code == 0, result.err
+    later = (out / "north-korea-russia" / "2026-11-21.md").read_text()
+    assert "## New since 1 December 2024" in later
+    assert "New since" not in (out / "north-korea-russia" / "2024-12-01.md").read_text()
+    assert previous_brief(out / "north-korea-russia", __import__("datetime").date(2027, 1, 1)).isoformat() == "2026-11-21"
+
+
+def test_worker_processes_give_the_same_bytes(run, tmp_path: Path) -> None:
+    days = "2024-12-01,2026-11-21"
+    base = ("build", "--facts", ROOT / "facts", "--as-of", days, "--format", "md,html", "--no-cache")
+    assert run(*base, "--out", tmp_path / "one").code == 0
+    assert run(*base, "--out", tmp_path / "two", "--jobs", "2").code == 0
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    one.pop(CACHE_NAME), two.pop(CACHE_NAME)
+    assert one == two
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--since", "2026-11-21"), "--since 2026-11-21 must be before --as-of 2026-11-21"),
+    (("--as-of", "2026-13-01"), "'2026-13-01' is not a date"),
+    (("--format", "docx"), "unknown format 'docx'"),
+])
+def test_bad_build_options_are_usage_errors(run, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    result = run("build", "--facts", ROOT / "facts", "--out", tmp_path / "out", "--as-of", DAY, *args)
+    assert result.code == 2
+    assert message in result.err
+    assert not (tmp_path / "out" / "north-korea-russia").exists()
+
+
+def test_an_output_folder_that_is_a_file_is_a_usage_error(run, tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("not a folder")
+    assert run("build", "--facts", ROOT / "facts", "--out", target, "--format", "md").code == 2
+    assert target.read_text() == "not a folder"
+
+
+def test_markdown_and_html_builds_never_import_weasyprint(tmp_path: Path) -> None:
+    code = ("import sys; from briefing.cli import main; "
+            f"rc = main(['build', '--facts', {str(ROOT / 'facts')!r}, '--out', {str(tmp_path / 'o')!r}, '-q', '--format', 'md,html']); "
+            "print(rc, 'weasyprint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, check=True)
+    assert done.stdout.split() == ["0", "False"]
