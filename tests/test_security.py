@@ -545,3 +545,14 @@ def test_source_url_cannot_inject_markup_into_the_markdown(tmp_path: Path) -> No
     text = (tmp_path / "out" / "evil" / f"{AS_OF}.md").read_text()
     assert "script" not in page_of(raw_markdown(text)).tags
 
+
+
+def test_a_dossier_folder_linked_from_outside_is_refused(run, tmp_path: Path) -> None:
+    """A symlinked dossier folder would let a facts tree pull in files from anywhere."""
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    (facts / "linked").symlink_to(Path(__file__).resolve().parent.parent / "facts" / "north-korea-russia")
+    result = run("check", "--facts", facts)
+    assert result.code == 1
+    assert result.lines == [f"{facts / 'linked'}:1:1: error: dossier folder 'linked' is a link to a place outside {facts}; "
+                            "move the dossier in instead"]

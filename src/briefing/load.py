@@ -104,7 +104,11 @@ def find_dossiers(facts_dir: Path, problems: Problems) -> dict[str, Path]:
     found: dict[str, Path] = {}
     if not facts_dir.is_dir():
         return found
+    root = facts_dir.resolve()
     for folder in sorted(p for p in facts_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not folder.resolve().is_relative_to(root):
+            problems.error(folder, 1, 1, f"dossier folder '{folder.name}' is a link to a place outside {facts_dir}; move the dossier in instead")
+            continue
         if (folder / DOSSIER_FILE).is_file():
             if not _ID.match(folder.name):
                 problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is not a valid id: use lowercase letters, digits and hyphens")

@@ -226,8 +226,9 @@ def _stage_assets(out: Path, txn: Transaction, folders: list[Path]) -> None:
     chosen: dict[Path, Path] = {}
     for folder in folders:
         if folder.is_dir():
+            root = folder.resolve()
             for path in sorted(folder.rglob("*")):
-                if path.is_file():
+                if path.is_file() and path.resolve().is_relative_to(root):  # a link out of the folder is not published
                     chosen.setdefault(path.relative_to(folder), path)
     for rel, path in sorted(chosen.items()):
         target = out / "assets" / rel
