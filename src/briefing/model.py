@@ -298,6 +298,12 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+# One id or a list of them: `based_on: fact-a` is what the analyst meant by `[fact-a]`.
+IdList = Annotated[list[Id], BeforeValidator(_as_list),
+                   WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
+
+
 class Model(BaseModel):
     """Base of every model: unknown keys are errors, values are never silently coerced."""
 
@@ -386,7 +392,7 @@ class Fact(Model):
     figures: list[Figure] = []
     sources: Annotated[list[Citation], Field(min_length=1)]
     supersedes: Id | None = None
-    contradicts: Annotated[list[Id], BeforeValidator(_as_list)] = Field(
+    contradicts: IdList = Field(
         [], description="ids of facts this one conflicts with, shown side by side"
     )
     tags: list[Text] = []
@@ -401,7 +407,7 @@ class Judgment(Model):
     likelihood: Likelihood
     confidence: Confidence
     date: Day
-    based_on: Annotated[list[Id], BeforeValidator(_as_list), Field(min_length=1)]
+    based_on: Annotated[IdList, Field(min_length=1)]
     marking: Marking | None = None
 
 

@@ -215,8 +215,8 @@ class FactView:
 
     @property
     def standing(self) -> bool:
-        """Still current: neither replaced by a newer fact nor withdrawn by its source."""
-        return self.superseded_by is None and self.fact.status != "retracted"
+        """Still current: neither replaced by a newer fact, withdrawn by its source, nor denied."""
+        return self.superseded_by is None and self.fact.status not in ("retracted", "denied")
 
     @property
     def in_chain(self) -> bool:
