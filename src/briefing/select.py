@@ -164,7 +164,11 @@ class SourceView:
 
     source: Source
     number: int
-    facts: list[str] = field(default_factory=list)
+    views: list[FactView] = field(default_factory=list)  # the facts citing it, in reading order
+
+    @property
+    def facts(self) -> list[str]:
+        return [v.id for v in self.views]
 
     @property
     def reliability_words(self) -> str:
@@ -385,7 +389,7 @@ def _number_sources(views: list[FactView], shown: set[str],
     for number, sv in enumerate(order.values(), start=1):
         sv.number = number
     every = list(order.values())
-    visible = [sv for sv in every if any(f in shown for f in sv.facts)]
+    visible = [sv for sv in every if any(v.id in shown for v in sv.views)]
     return visible, every
 
 
@@ -408,11 +412,11 @@ def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: d
             sv = source_views.get(cite.source)
             if sv is None:
                 sv = source_views[cite.source] = SourceView(sources[cite.source], len(source_views) + 1)
-            if fact.id not in sv.facts:
-                sv.facts.append(fact.id)
             citations.append(CitationView(sv, cite.quote, cite.locator))
-        views.append(FactView(fact, number, known, citations, sections[fact.section],
-                              new=since is not None and since < known))
+        view = FactView(fact, number, known, citations, sections[fact.section], new=since is not None and since < known)
+        for sv in {id(c.source): c.source for c in citations}.values():  # each source once per fact
+            sv.views.append(view)
+        views.append(view)
     return views, source_views
 
 
