@@ -113,3 +113,14 @@ def test_markdown_and_html_builds_never_import_weasyprint(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, check=True)
     assert done.stdout.split() == ["0", "False"]
+
+
+def test_pdfs_are_laid_out_in_warm_workers_not_in_the_main_process(tmp_path: Path) -> None:
+    """The main process validates and renders text while a worker imports WeasyPrint: never both in one."""
+    code = ("import sys; from briefing.cli import main; "
+            f"rc = main(['build', '--facts', {str(ROOT / 'facts')!r}, '--out', {str(tmp_path / 'o')!r}, '-q', "
+            "'--as-of', '2024-12-01']); print(rc, 'weasyprint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, check=True)
+    assert done.stdout.split() == ["0", "False"]
+    assert (tmp_path / "o" / "north-korea-russia" / "2024-12-01.pdf").read_bytes().startswith(b"%PDF-")

@@ -28,6 +28,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefing import outputs as outputs_module
 from briefing import pdf as pdf_module
 from briefing.cli import main
 from briefing.render import markdown_to_html, md_inline, md_text
@@ -373,6 +374,7 @@ def _capture_fetchers(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         return fetcher
 
     monkeypatch.setattr(pdf_module, "restricted_fetcher", spy)
+    monkeypatch.setattr(outputs_module, "Workers", pdf_module.InProcess)  # render here, where the spy can see
     return fetchers
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.errors import Failure, Problem, Problems, UsageError
-from briefing.pdf import pdf_bytes
+from briefing.pdf import Workers
 from briefing.resources import assets_dir
 
 TEMP_MARK = ".briefing-tmp-"
@@ -218,7 +218,14 @@ def build(args: argparse.Namespace) -> int:
         stale = [j for j in jobs if args.no_cache or not record.fresh(j.label, j.key)]
         if not stale and record.fresh(SITE_ENTRY, cache.site_key(args.site_url)):
             return _up_to_date(jobs, record, problems, args, report, started)
-        written = _build_stale(stale, jobs, record, problems, args, out, say)
+        workers = Workers(min(args.jobs, len(stale))) if stale and "pdf" in args.format else None
+        finished = False
+        try:
+            written = _build_stale(stale, jobs, record, problems, args, out, say, workers)
+            finished = True
+        finally:
+            if workers is not None:
+                workers.close(finished)
     if written is None:
         return 1
     if not args.quiet:
@@ -259,7 +266,7 @@ def _up_to_date(jobs: list[Job], record: Any, problems: Problems, args: argparse
 
 
 def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Problems, args: argparse.Namespace,
-                 out: Path, say: Any) -> list[Path] | None:
+                 out: Path, say: Any, workers: Any) -> list[Path] | None:
     """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
     from briefing.cli import load_all, report
 
@@ -277,18 +284,18 @@ def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Probl
                 lines[name].append(str(problem))
     for job in stale:
         job.dossier = by_name[job.name]
-    return write_briefs(stale, args, out, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()})
+    return write_briefs(stale, args, out, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
 
 
 def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any, record: Any,
-                 warnings: dict[str, list[str]]) -> list[Path]:
+                 warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
     """Render every job (in worker processes with --jobs), stage every file, then commit together."""
     from briefing import site
 
     txn = Transaction(out)
     try:
         problems = Problems()
-        for job, result in zip(jobs, _render_all(jobs, args, say), strict=True):
+        for job, result in zip(jobs, _render_all(jobs, args, say, workers), strict=True):
             if isinstance(result, Problem):
                 problems.add(result)
                 continue
@@ -313,41 +320,29 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
     return [p for p in written if not p.name.startswith(".")]
 
 
-# The jobs of the current build, inherited by forked workers (nothing heavy is pickled).
-_JOBS: list[Job] = []
-_ARGS: argparse.Namespace | None = None
-
-
-def _render_all(jobs: list[Job], args: argparse.Namespace, say: Any) -> list[dict[str, bytes] | Problem]:
-    """Render each job's outputs; with --jobs N > 1, in N forked worker processes."""
-    global _JOBS, _ARGS
-    workers = min(args.jobs, len(jobs))
-    if workers <= 1:
-        results = []
-        for job in jobs:
-            if "pdf" in args.format:
-                say(f"Rendering {job.label} (PDF takes a few seconds) ...")
-            results.append(_render_job(job, args))
-        return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    _JOBS, _ARGS = jobs, args
-    say(f"Rendering {len(jobs)} briefs in {workers} worker processes ...")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_render_index, range(len(jobs))))
-    finally:
-        _JOBS, _ARGS = [], None
-
-
-def _render_index(index: int) -> dict[str, bytes] | Problem:
-    assert _ARGS is not None
-    return _render_job(_JOBS[index], _ARGS)
+def _render_all(jobs: list[Job], args: argparse.Namespace, say: Any, workers: Any) -> list[dict[str, bytes] | Problem]:
+    """Render each job's text formats here and hand its PDF to the workers, so PDFs overlap the rest."""
+    results: list[dict[str, bytes] | Problem] = []
+    pending: list[tuple[int, Job, Any]] = []
+    for job in jobs:
+        files = _render_job(job, args)
+        results.append(files)
+        if isinstance(files, Problem) or workers is None:
+            continue
+        html = files.pop("pdf-source").decode()
+        say(f"Rendering the PDF of {job.label} ...")
+        asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
+        pending.append((len(results) - 1, job, workers.submit(html, job.as_of, asset_dirs, args.pdf_variant)))
+    for index, job, future in pending:
+        try:
+            results[index]["pdf"] = future.get()  # type: ignore[index]
+        except Exception as exc:  # a layout failure is a failed build step, reported like bad input
+            results[index] = Problem(job.folder / "dossier.yaml", 1, 1, f"the PDF of {job.label} could not be rendered: {exc}")
+    return results
 
 
 def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Problem:
-    """The files of one brief by extension, or the template problem that stopped it."""
+    """The text files of one brief by extension (and the HTML its PDF is made from), or the template problem."""
     from briefing import render
     from briefing.select import select_brief
 
@@ -357,16 +352,14 @@ def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Proble
     brief = select_brief(job.dossier, job.as_of, job.since, args.max_marking)
     try:
         rendered = render.render_brief(brief, env, args.format)
+        files: dict[str, bytes] = {}
+        if "md" in args.format:
+            files["md"] = rendered.markdown.encode()
+        if "html" in args.format:
+            files["html"] = rendered.html.encode()
+            files["register.html"] = render.render_register(brief, env).encode()
     except Problem as problem:
         return problem
-    files: dict[str, bytes] = {}
-    if "md" in args.format:
-        files["md"] = rendered.markdown.encode()
-    if "html" in args.format:
-        files["html"] = rendered.html.encode()
-        files["register.html"] = render.render_register(brief, env).encode()
     if "pdf" in args.format:
-        # Assets are shared by the whole site, so only --templates may replace them (for HTML and PDF alike).
-        asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
-        files["pdf"] = pdf_bytes(rendered.html, job.as_of, asset_dirs, args.pdf_variant)
+        files["pdf-source"] = rendered.html.encode()
     return files

@@ -17,6 +17,58 @@ from typing import Any
 ASSET_BASE = "file:///briefing-assets/"
 
 
+def warm_up() -> None:
+    """Import WeasyPrint now: run first in a PDF worker, while the main process still validates."""
+    import weasyprint  # noqa: F401
+
+
+class Workers:
+    """PDF rendering in worker processes that import WeasyPrint as soon as they start.
+
+    A build starts them before it loads the dossiers, so the PDF engine's import
+    (a large part of a small brief's cost) overlaps validation and rendering
+    instead of following it; with --jobs N, N briefs are laid out at once.
+    WeasyPrint is imported once per worker, never in the main process.
+    """
+
+    def __init__(self, count: int) -> None:
+        import multiprocessing
+
+        self.pool = multiprocessing.get_context("fork").Pool(count, initializer=warm_up)
+
+    def submit(self, html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None) -> Any:
+        """Start one PDF; `.get()` on the result gives its bytes (or raises what WeasyPrint raised)."""
+        return self.pool.apply_async(pdf_bytes, (html, as_of, asset_dirs, variant))
+
+    def close(self, finished: bool) -> None:
+        """Let the workers exit after a good build; stop them at once after a failure or interrupt."""
+        if finished:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+
+
+class InProcess:
+    """The same interface as `Workers`, rendering in this process: for tests that watch the PDF engine."""
+
+    class _Done:
+        def __init__(self, value: bytes) -> None:
+            self.value = value
+
+        def get(self) -> bytes:
+            return self.value
+
+    def __init__(self, count: int = 1) -> None:
+        del count
+
+    def submit(self, html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None) -> Any:
+        return self._Done(pdf_bytes(html, as_of, asset_dirs, variant))
+
+    def close(self, finished: bool) -> None:
+        del finished
+
+
 def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None = None) -> bytes:
     """The PDF of a brief's HTML, reproducible for the same input and day.
 
