@@ -83,6 +83,9 @@ def test_supersession_chain(dossier: Dossier) -> None:
     assert chain[0].superseded_by is chain[1] and chain[1].superseded_by is chain[2]
     assert chain[2].supersedes is chain[1]
     row = next(r for r in late.figures if r.metric_id == "ships-held")
+    assert {v.id for v, _ in row.earlier} == {"ships-held-30"}  # ships-held-12 is older than the reading window
+    whole = select_brief(without_window(dossier), D("2024-03-31"))
+    row = next(r for r in whole.figures if r.metric_id == "ships-held")
     assert {v.id for v, _ in row.earlier} == {"ships-held-12", "ships-held-30"}
 
 
@@ -201,12 +204,13 @@ def test_window_start_includes_the_as_of_day() -> None:
     assert window_start(D("2024-03-31"), 45) == D("2024-02-16")
 
 
-def test_standing_facts_before_the_window_are_summarized_but_chains_stay_whole(dossier: Dossier) -> None:
+def test_facts_before_the_window_are_summarized_but_what_the_window_replaced_shows(dossier: Dossier) -> None:
     brief = select_brief(dossier, D("2024-03-31"))
     assert brief.window_start == D("2024-02-16")
-    assert ids(brief.summarized) == {"harbour-mouth-closed", "fuel-shortage", "port-authority-statement", "crew-detained-80"}
-    assert fact(brief, "ships-held-12").in_full  # old, but superseded: the change must show
-    assert fact(brief, "ships-held-30").in_full
+    assert ids(brief.summarized) == {"harbour-mouth-closed", "fuel-shortage", "port-authority-statement", "crew-detained-80",
+                                     "ships-held-12"}
+    assert not fact(brief, "ships-held-12").in_full  # replaced before the window: an old change, in the register
+    assert fact(brief, "ships-held-30").in_full  # old, but replaced inside the window: the change must show
     assert all(v.in_full for v in brief.timeline)
     assert {v.id for j in brief.judgments for v in j.based_on} >= {"harbour-mouth-closed"}  # judgments still shown
     assert any(v.id == "crew-detained-80" for r in brief.figures for v, _ in r.current)  # figures still shown

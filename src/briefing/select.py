@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from briefing.validate import Dossier
 
 ABOUT = 0.10  # "about" a value covers +/- 10 % of it when figures are compared
+KEEP_JUDGMENTS = 5  # with a reading window, the newest judgments a brief always shows in full
 
 
 def known_from(fact: Fact, sources: dict[str, Source]) -> dt.date | None:
@@ -222,11 +223,6 @@ class FactView:
         """Still current: neither replaced by a newer fact, withdrawn by its source, nor denied."""
         return self.superseded_by is None and self.fact.status not in ("retracted", "denied")
 
-    @property
-    def in_chain(self) -> bool:
-        """Part of a supersession chain, which a brief always shows whole so the update is visible."""
-        return self.superseded_by is not None or self.supersedes is not None
-
 
 @dataclass
 class JudgmentView:
@@ -236,6 +232,7 @@ class JudgmentView:
     number: int
     based_on: list[FactView]
     new: bool = False
+    in_full: bool = True  # False: made before the reading window and not among the newest, so only counted
 
 
 @dataclass
@@ -258,6 +255,11 @@ class ClashView:
     kind: str
     facts: list[FactView]
     metric: str | None
+
+    @property
+    def in_full(self) -> bool:
+        """Shown in the brief when one of its facts is; older ones are marked in the fact register."""
+        return any(f.in_full for f in self.facts)
 
 
 @dataclass
@@ -284,6 +286,27 @@ class Brief:
     @property
     def new(self) -> list[FactView]:
         return [f for f in self.facts if f.new]
+
+    @property
+    def shown_judgments(self) -> list[JudgmentView]:
+        return [j for j in self.judgments if j.in_full]
+
+    @property
+    def older_judgments(self) -> list[JudgmentView]:
+        return [j for j in self.judgments if not j.in_full]
+
+    @property
+    def shown_clashes(self) -> list[ClashView]:
+        return [c for c in self.clashes if c.in_full]
+
+    @property
+    def older_clashes(self) -> list[ClashView]:
+        return [c for c in self.clashes if not c.in_full]
+
+    @property
+    def flagged(self) -> list[FactView]:
+        """Denied, disputed and retracted facts the brief shows in full."""
+        return [f for f in self.facts if f.in_full and f.fact.status in ("denied", "disputed", "retracted")]
 
     @property
     def new_judgments(self) -> list[JudgmentView]:
@@ -353,6 +376,10 @@ def select_brief(
             view.supersedes = by_id[old]
     _apply_window(dossier, views, as_of)
     judgments = _judgments(dossier, as_of, since, by_id, allowed)
+    if dossier.spec.reading_window:
+        start = window_start(as_of, dossier.spec.reading_window)
+        for index, view in enumerate(judgments):  # newest first: the latest few always lead the brief
+            view.in_full = view.judgment.date.last >= start or index < KEEP_JUDGMENTS
     figures = _figures(dossier, views)
     clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
                for c in disagreements(dossier, [v.fact for v in views])]
@@ -371,7 +398,7 @@ def _shown(views: list[FactView], figures: list[FigureRow], clashes: list[ClashV
     """Ids of the facts whose citations the brief itself prints: in full, in key figures, in disagreements."""
     shown = {v.id for v in views if v.in_full}
     shown.update(v.id for row in figures for v, _ in (*row.current, *row.earlier))
-    shown.update(f.id for c in clashes for f in c.facts)
+    shown.update(f.id for c in clashes if c.in_full for f in c.facts)
     return shown
 
 
@@ -421,17 +448,19 @@ def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: d
 
 
 def _apply_window(dossier: Dossier, views: list[FactView], as_of: dt.date) -> None:
-    """Standing facts known before the reading window are summarized, not shown in full (the annex lists them).
+    """Facts known before the reading window are summarized; the fact register lists them in full.
 
-    A fact that no longer stands (superseded, retracted) and every member of a
-    supersession chain stay in full: the reader must see what changed, however old.
+    A dossier that grows for years must not grow its brief: only the window's
+    facts are shown, and beside them the older facts they replaced, so that a
+    reader sees what changed. Everything older (standing, denied or retracted)
+    is counted in its section and listed in the register.
     """
     days = dossier.spec.reading_window
     if not days:
         return
     start = window_start(as_of, days)
     for view in views:
-        view.in_full = view.known_from >= start or not view.standing or view.in_chain
+        view.in_full = view.known_from >= start or (view.superseded_by is not None and view.superseded_by.known_from >= start)
 
 
 def window_start(as_of: dt.date, days: int) -> dt.date:
@@ -472,7 +501,7 @@ def _figures(dossier: Dossier, views: list[FactView]) -> list[FigureRow]:
             continue
         newest = max(_fig_span(v)[0] for v, _ in standing)
         current = [(v, fig) for v, fig in standing if _fig_span(v)[1] >= newest]
-        earlier = [(v, fig) for v, fig in entries if not any(v is cv and fig is cf for cv, cf in current)]
+        earlier = [(v, fig) for v, fig in entries if not any(v is cv and fig is cf for cv, cf in current) and v.in_full]
         rows.append(FigureRow(metric_id, metric, current, earlier))
     return rows
 
