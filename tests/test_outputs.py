@@ -106,21 +106,21 @@ def test_an_output_folder_that_is_a_file_is_a_usage_error(run, tmp_path: Path) -
     assert target.read_text() == "not a folder"
 
 
-def test_markdown_and_html_builds_never_import_weasyprint(tmp_path: Path) -> None:
+def _build_in_a_fresh_interpreter(out: Path, *args: str) -> list[str]:
+    """Exit code of a build and whether the main process imported WeasyPrint, from a clean interpreter."""
     code = ("import sys; from briefing.cli import main; "
-            f"rc = main(['build', '--facts', {str(ROOT / 'facts')!r}, '--out', {str(tmp_path / 'o')!r}, '-q', '--format', 'md,html']); "
+            f"rc = main(['build', '--facts', {str(ROOT / 'facts')!r}, '--out', {str(out)!r}, '-q', *{list(args)!r}]); "
             "print(rc, 'weasyprint' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, check=True)
-    assert done.stdout.split() == ["0", "False"]
+    return done.stdout.split()
+
+
+def test_markdown_and_html_builds_never_import_weasyprint(tmp_path: Path) -> None:
+    assert _build_in_a_fresh_interpreter(tmp_path / "o", "--format", "md,html") == ["0", "False"]
 
 
 def test_pdfs_are_laid_out_in_warm_workers_not_in_the_main_process(tmp_path: Path) -> None:
     """The main process validates and renders text while a worker imports WeasyPrint: never both in one."""
-    code = ("import sys; from briefing.cli import main; "
-            f"rc = main(['build', '--facts', {str(ROOT / 'facts')!r}, '--out', {str(tmp_path / 'o')!r}, '-q', "
-            "'--as-of', '2024-12-01']); print(rc, 'weasyprint' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, check=True)
-    assert done.stdout.split() == ["0", "False"]
+    assert _build_in_a_fresh_interpreter(tmp_path / "o", "--as-of", "2024-12-01") == ["0", "False"]
     assert (tmp_path / "o" / "north-korea-russia" / "2024-12-01.pdf").read_bytes().startswith(b"%PDF-")
