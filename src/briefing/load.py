@@ -41,6 +41,7 @@ _SAFE_BOUND = 1000  # nesting libyaml composes without trouble
 _ALIASES_SHOWN = 10
 _LEADING = re.compile(r"^[ ?-]+", re.M)
 _CONSTRUCTOR = SafeConstructor()
+_STR, _SEQ, _MAP, _MERGE = (_TAG + t for t in ("str", "seq", "map", "merge"))
 
 DOSSIER_FILE = "dossier.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -199,7 +200,7 @@ def load_text(text: str, path: Path, problems: Problems) -> Document | None:
     if node is None:
         doc.data = None
         return doc
-    walker = _Walker(doc, problems)
+    walker = _Walker(doc, problems, anchors="&" in text)
     doc.data = walker.walk(node, (), 0)
     if walker.aliased:
         marks = _alias_marks(text)
@@ -331,9 +332,10 @@ def _alias_marks(text: str) -> list[Pos]:
 class _Walker:
     """Turns composed nodes into dicts, lists and strings, recording positions."""
 
-    def __init__(self, doc: Document, problems: Problems) -> None:
+    def __init__(self, doc: Document, problems: Problems, anchors: bool = True) -> None:
         self.doc = doc
         self.problems = problems
+        self.anchors = anchors  # without an '&' in the text there can be no alias: skip the bookkeeping
         self.seen: set[int] = set()
         self.failed = False
         self.aliased = False
@@ -343,47 +345,57 @@ class _Walker:
         self.failed = True
         self.problems.error(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
+    def _alias(self, node: yaml.Node) -> bool:
+        """True (and the walk fails) when `node` was met before: the second place is an alias."""
+        if id(node) in self.seen:
+            self.failed = self.aliased = True
+            return True
+        self.seen.add(id(node))
+        return False
+
     def walk(self, node: yaml.Node, path: Path_, depth: int) -> Any:
-        self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
         self.count += 1
         if self.count > LIMITS.max_nodes:
             if self.count == LIMITS.max_nodes + 1:
                 self.error(node, f"file has more than {LIMITS.max_nodes:,} values (raise BRIEFING_MAX_NODES)")
             return None
-        if id(node) in self.seen:
-            self.failed = self.aliased = True
+        if self.anchors and self._alias(node):
             return None
-        self.seen.add(id(node))
+        tag = node.tag
+        if tag == _STR and node.__class__ is yaml.ScalarNode:  # the common case, first
+            return node.value
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if depth >= _NEST_LIMIT:
             self.error(node, f"data nested more than {_NEST_LIMIT} levels deep")
             return None
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                self.error(node, _tag_message(node.tag))
+            if tag != _SEQ:
+                self.error(node, _tag_message(tag))
                 return None
             return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag != _TAG + "map":
-            self.error(node, _tag_message(node.tag))
+        if tag != _MAP:
+            self.error(node, _tag_message(tag))
             return None
         return self.mapping(node, path, depth)
 
     def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first: dict[str, yaml.Node] = {}
+        keys = self.doc.keys
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
+            if key_node.tag == _MERGE:
                 self.error(key_node, "merge keys ('<<') are not allowed in fact files; write the keys out")
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, "a mapping key must be plain text, not a list or mapping")
                 continue
-            if id(key_node) in self.seen:
-                self.failed = self.aliased = True
+            if self.anchors and self._alias(key_node):
                 continue
-            self.seen.add(id(key_node))
-            self.scalar(key_node)  # refuses tags on keys
+            if key_node.tag != _STR:
+                self.scalar(key_node)  # refuses tags on keys
             key = key_node.value  # as typed: `~:` is the key '~', not None
             if key in first:
                 line = first[key].start_mark.line + 1
@@ -391,7 +403,8 @@ class _Walker:
                 continue
             first[key] = key_node
             sub = (*path, key)
-            self.doc.keys[sub] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mark = key_node.start_mark
+            keys[sub] = (mark.line + 1, mark.column + 1)
             out[key] = self.walk(value_node, sub, depth + 1)
         return out
 
@@ -400,7 +413,7 @@ class _Walker:
         if tag not in _SCALAR_TAGS:
             self.error(node, _tag_message(tag))
             return None
-        if tag == _TAG + "str":
+        if tag == _STR:
             return node.value
         if tag == _TAG + "null":
             if node.value not in ("", "~", "null", "Null", "NULL"):  # `!!null text` would drop the text silently

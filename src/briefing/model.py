@@ -59,15 +59,18 @@ def describe(value: Any) -> str:
 # --- scalar types -----------------------------------------------------------------
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, less tab and newline
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {describe(value)}")
     text = str(value)
     if len(text) > LIMITS.max_text_chars:
         raise ValueError(f"text is {len(text):,} characters, over the limit of {LIMITS.max_text_chars:,} (BRIEFING_MAX_TEXT_CHARS)")
-    for ch in text:
-        if ch not in "\n\t" and unicodedata.category(ch) == "Cc":
-            raise ValueError(f"text contains the control character U+{ord(ch):04X}; remove it")
+    control = _CONTROL.search(text)
+    if control:
+        raise ValueError(f"text contains the control character U+{ord(control.group()):04X}; remove it")
     if not text.strip():
         raise ValueError("text is empty")
     return text

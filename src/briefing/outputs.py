@@ -324,8 +324,11 @@ def _render_all(jobs: list[Job], args: argparse.Namespace, say: Any, workers: An
     """Render each job's text formats here and hand its PDF to the workers, so PDFs overlap the rest."""
     results: list[dict[str, bytes] | Problem] = []
     pending: list[tuple[int, Job, Any]] = []
+    from briefing.cli import no_cyclic_gc
+
     for job in jobs:
-        files = _render_job(job, args)
+        with no_cyclic_gc():
+            files = _render_job(job, args)
         results.append(files)
         if isinstance(files, Problem) or workers is None:
             continue
