@@ -289,20 +289,38 @@ def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Probl
 
 def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any, record: Any,
                  warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
-    """Render every job (in worker processes with --jobs), stage every file, then commit together."""
+    """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
+
+    Each brief's text formats are rendered and staged here while its PDF is laid
+    out by a worker, so the PDF engine's time overlaps everything else.
+    """
     from briefing import site
+    from briefing.cli import no_cyclic_gc
 
     txn = Transaction(out)
     try:
         problems = Problems()
-        for job, result in zip(jobs, _render_all(jobs, args, say, workers), strict=True):
+        pending: list[tuple[Job, dict[Path, bytes], Any]] = []
+        asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
+        for job in jobs:
+            with no_cyclic_gc():
+                result = _render_job(job, args)
             if isinstance(result, Problem):
                 problems.add(result)
                 continue
-            target = out / job.name / job.as_of.isoformat()
-            files = {target.with_suffix("." + ext): data for ext, data in result.items()}
-            for path, data in files.items():
-                txn.stage(path, data)
+            html = result.pop("pdf-source", None)
+            files = _stage(txn, out, job, result)
+            if html is not None and workers is not None:
+                say(f"Rendering the PDF of {job.label} ...")
+                pending.append((job, files, workers.submit(html.decode(), job.as_of, asset_dirs, args.pdf_variant)))
+            else:
+                record.record(job.label, job.key, files, warnings.get(job.name, []))
+        for job, files, future in pending:
+            try:
+                files.update(_stage(txn, out, job, {"pdf": future.get()}))
+            except Exception as exc:  # a layout failure is a failed build step, reported like bad input
+                problems.add(Problem(job.folder / "dossier.yaml", 1, 1, f"the PDF of {job.label} could not be rendered: {exc}"))
+                continue
             record.record(job.label, job.key, files, warnings.get(job.name, []))
         if problems:
             raise Failure(problems)
@@ -320,28 +338,13 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
     return [p for p in written if not p.name.startswith(".")]
 
 
-def _render_all(jobs: list[Job], args: argparse.Namespace, say: Any, workers: Any) -> list[dict[str, bytes] | Problem]:
-    """Render each job's text formats here and hand its PDF to the workers, so PDFs overlap the rest."""
-    results: list[dict[str, bytes] | Problem] = []
-    pending: list[tuple[int, Job, Any]] = []
-    from briefing.cli import no_cyclic_gc
-
-    for job in jobs:
-        with no_cyclic_gc():
-            files = _render_job(job, args)
-        results.append(files)
-        if isinstance(files, Problem) or workers is None:
-            continue
-        html = files.pop("pdf-source").decode()
-        say(f"Rendering the PDF of {job.label} ...")
-        asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
-        pending.append((len(results) - 1, job, workers.submit(html, job.as_of, asset_dirs, args.pdf_variant)))
-    for index, job, future in pending:
-        try:
-            results[index]["pdf"] = future.get()  # type: ignore[index]
-        except Exception as exc:  # a layout failure is a failed build step, reported like bad input
-            results[index] = Problem(job.folder / "dossier.yaml", 1, 1, f"the PDF of {job.label} could not be rendered: {exc}")
-    return results
+def _stage(txn: Transaction, out: Path, job: Job, result: dict[str, bytes]) -> dict[Path, bytes]:
+    """Stage one brief's files (by extension) beside their targets; returns them by target path."""
+    target = out / job.name / job.as_of.isoformat()
+    files = {target.with_suffix("." + ext): data for ext, data in result.items()}
+    for path, data in files.items():
+        txn.stage(path, data)
+    return files
 
 
 def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Problem:
