@@ -21,6 +21,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
 from briefing import __version__
 from briefing.errors import Problem, display_path
@@ -168,12 +169,13 @@ def number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
-def qualified(figure: Any, unit: str | None) -> str:
+def qualified(figure: Any, unit: str | None, markdown: bool = True) -> str:
+    """`about 11,000 soldiers`; the unit is plain text from the dossier, escaped for Markdown unless `markdown=False`."""
     words = {"exact": "", "about": "about ", "at-least": "at least ", "at-most": "at most "}
     text = f"{words[figure.qualifier]}{number(figure.value)}"
     if unit == "percent":
         return text + " %"
-    return f"{text} {md_text(unit)}" if unit else text  # the unit is plain text from the dossier
+    return f"{text} {md_text(unit) if markdown else unit}" if unit else text
 
 
 def cite(view: FactView) -> str:
@@ -197,7 +199,8 @@ def environment(extra: list[Path] | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(long_date=long_date, md=md_text, inline=md_inline, number=number,
-                       qualified=qualified, cite=cite, ref=ref, ranges=ranges, autolink=autolink)
+                       qualified=qualified, cite=cite, ref=ref, ranges=ranges, autolink=autolink,
+                       inline_html=inline_html)
     env.globals.update(LIKELIHOOD=LIKELIHOOD, CONFIDENCE=CONFIDENCE, RELIABILITY=RELIABILITY,
                        CREDIBILITY=CREDIBILITY, TLP_COLOURS=TLP_COLOURS, version=__version__)
     return env
@@ -478,9 +481,17 @@ def render_register(brief: Brief, env: jinja2.Environment, assets: str = "../ass
     Kept out of the brief itself so that a dossier that grows for years still
     gives a short brief and PDF; the brief links here for everything it summarizes.
     """
-    context = _context(brief, assets)
-    body = markdown_to_html(render_template(env, "register.md.j2", **context))
-    return render_template(env, "register.html.j2", body=body, **context)
+    return render_template(env, "register.html.j2", **_context(brief, assets))
+
+
+_INLINE = markdown.Markdown(output_format="html")
+
+
+def inline_html(text: Any) -> Markup:
+    """One analyst statement as sanitized inline HTML: the same inline Markdown rules as in the brief."""
+    html = _INLINE.reset().convert(md_inline(text)).removeprefix("<p>").removesuffix("</p>")
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_link_filter,
+                            url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer", strip_comments=True))
 
 
 def register_name(day: dt.date) -> str:
