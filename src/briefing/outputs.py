@@ -276,6 +276,8 @@ def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Probl
     report(problems)
     if problems.failed(args.strict):
         return None
+    for dossier in dossiers:  # positions matter only for messages, all given by now: free the YAML documents
+        dossier.where.clear()
     by_name = {d.id: d for d in dossiers}
     lines: dict[str, list[str]] = {name: [] for name in names}
     for problem in sorted(problems.items[before:], key=lambda p: p.sort_key()):
