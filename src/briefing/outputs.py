@@ -317,6 +317,12 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
                 pending.append((job, files, workers.submit(html.decode(), job.as_of, asset_dirs, args.pdf_variant)))
             else:
                 record.record(job.label, job.key, files, warnings.get(job.name, []))
+        if problems:
+            raise Failure(problems)
+        # The site pages go first too: they only need to know which PDFs are coming.
+        coming = tuple(out / job.name / f"{job.as_of.isoformat()}.pdf" for job, _, _ in pending)
+        site.stage_site(out, txn, [p for p in [args.templates] if p is not None], args.site_url, coming)
+        site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
         for job, files, future in pending:
             try:
                 files.update(_stage(txn, out, job, {"pdf": future.get()}))
@@ -326,8 +332,6 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
             record.record(job.label, job.key, files, warnings.get(job.name, []))
         if problems:
             raise Failure(problems)
-        site.stage_site(out, txn, [p for p in [args.templates] if p is not None], args.site_url)
-        site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
         written = txn.commit()
     except BaseException:
         txn.rollback()

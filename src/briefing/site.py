@@ -145,10 +145,15 @@ def _head(path: Path, chunk: int = 32_768, limit: int = 1 << 20) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def collect(out: Path, txn: Transaction) -> dict[str, list[Entry]]:
-    """Every brief with an HTML page, from the folder and from this build, by dossier, newest first."""
+def collect(out: Path, txn: Transaction, coming: tuple[Path, ...] = ()) -> dict[str, list[Entry]]:
+    """Every brief with an HTML page, from the folder and from this build, by dossier, newest first.
+
+    `coming` names files this build will still stage (PDFs being laid out), so
+    the pages can be written while they render.
+    """
     files = _published(out)
     files.update((path, tmp) for tmp, path in txn.staged if BRIEF_NAME.match(path.name) and path.parent.parent == out)
+    files.update((path, path) for path in coming if path not in files)
     by_dossier: dict[str, list[Entry]] = {}
     for path, source in sorted(files.items()):
         match = BRIEF_NAME.match(path.name)
@@ -184,10 +189,11 @@ def site_url(value: str | None = None) -> str | None:
     return url if url.endswith("/") else url + "/"
 
 
-def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str | None = None) -> None:
-    """Stage the assets, index pages and feed for every brief in `out` and in this build."""
+def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str | None = None,
+               coming: tuple[Path, ...] = ()) -> None:
+    """Stage the assets, index pages and feed for every brief in `out`, in this build, and `coming`."""
     _stage_assets(out, txn, [*(p / "assets" for p in overrides), assets_dir()])
-    dossiers = collect(out, txn)
+    dossiers = collect(out, txn, coming)
     env = _environment(overrides)
     newest = sorted((entries[0] for entries in dossiers.values()), key=lambda e: (-e.day.toordinal(), e.title, e.dossier))
     counts = {dossier: len(entries) for dossier, entries in dossiers.items()}
