@@ -60,7 +60,8 @@ class Problem(Exception):
         self.path = display_path(path)
         self.line = max(line, 1)
         self.column = max(column, 1)
-        self.message = message
+        # One problem, one line: text quoted from a fact keeps its line breaks visible but harmless.
+        self.message = message.replace("\r", "\\r").replace("\n", "\\n")
         self.severity: Severity = severity
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, for worker processes
