@@ -89,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--as-of", type=_days, help="the brief's day, YYYY-MM-DD, or several separated by commas (default: today)")
         p.add_argument("--since", type=_date, help="show what is new since this day (default: the previous brief)")
         p.add_argument("--format", type=_formats, default=FORMATS, help="comma-separated: md,html,pdf (default: all)")
-        p.add_argument("--jobs", type=_jobs, default=1, help="build briefs in N worker processes")
+        p.add_argument("--jobs", type=_jobs, default=1, help="lay out up to N PDFs at once in worker processes")
         p.add_argument("--max-marking", type=_marking, help="leave out everything marked above this TLP level")
         p.add_argument("--pdf-variant", choices=PDF_VARIANTS, help="a PDF/A or PDF/UA variant, passed to WeasyPrint")
         p.add_argument("--templates", type=Path, help="folder of templates overriding the defaults")
