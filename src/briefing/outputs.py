@@ -214,18 +214,16 @@ def build(args: argparse.Namespace) -> int:
         record = cache.Cache(out)
         templates = template_dirs(args)
         for job in jobs:
-            job.key = cache.brief_key(job.folder, [*templates, job.folder / "templates"], _options(args, job))
+            job.key = cache.brief_key(job.folder, templates, _options(args, job))  # the folder holds its own templates
         stale = [j for j in jobs if args.no_cache or not record.fresh(j.label, j.key)]
         if not stale and record.fresh(SITE_ENTRY, cache.site_key(args.site_url)):
             return _up_to_date(jobs, record, problems, args, report, started)
         workers = Workers(min(args.jobs, len(stale))) if stale and "pdf" in args.format else None
-        finished = False
         try:
-            written = _build_stale(stale, jobs, record, problems, args, out, say, workers)
-            finished = True
+            written = _build_stale(stale, record, problems, args, out, say, workers)
         finally:
             if workers is not None:
-                workers.close(finished)
+                workers.close()
     if written is None:
         return 1
     if not args.quiet:
@@ -265,7 +263,7 @@ def _up_to_date(jobs: list[Job], record: Any, problems: Problems, args: argparse
     return 0
 
 
-def _build_stale(stale: list[Job], jobs: list[Job], record: Any, problems: Problems, args: argparse.Namespace,
+def _build_stale(stale: list[Job], record: Any, problems: Problems, args: argparse.Namespace,
                  out: Path, say: Any, workers: Any) -> list[Path] | None:
     """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
     from briefing.cli import load_all, report

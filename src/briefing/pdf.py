@@ -41,10 +41,9 @@ class Workers:
         """Start one PDF; `.get()` on the result gives its bytes (or raises what WeasyPrint raised)."""
         return self.pool.apply_async(pdf_bytes, (html, as_of, asset_dirs, variant))
 
-    def close(self, finished: bool) -> None:
+    def close(self) -> None:
         """Stop the workers. Every result has been collected by then (or is no longer wanted), so
         they are ended at once instead of tearing a whole PDF engine down politely."""
-        del finished
         self.pool.terminate()
         self.pool.join()
 
@@ -65,8 +64,8 @@ class InProcess:
     def submit(self, html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None) -> Any:
         return self._Done(pdf_bytes(html, as_of, asset_dirs, variant))
 
-    def close(self, finished: bool) -> None:
-        del finished
+    def close(self) -> None:
+        """Nothing runs apart from this process."""
 
 
 def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None = None) -> bytes:
