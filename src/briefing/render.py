@@ -9,6 +9,7 @@ The PDF is made from that HTML (see `outputs`), so the three never disagree.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -223,9 +224,17 @@ def template_problem(exc: Exception, name: str) -> Problem:
 
 
 def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
-    """Render one template; template mistakes become a Problem, not a traceback."""
+    """Render one template; template mistakes become a Problem, not a traceback.
+
+    The output is streamed into one buffer rather than joined from a list of
+    every fragment, which for a register of thousands of facts would hold
+    hundreds of thousands of small strings at once.
+    """
     try:
-        return env.get_template(name).render(**context)
+        buffer = io.StringIO()
+        for chunk in env.get_template(name).generate(**context):
+            buffer.write(chunk)
+        return buffer.getvalue()
     except Problem:
         raise
     except Exception as exc:  # any failure inside a (possibly user-written) template is its problem

@@ -96,6 +96,7 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
         doc = load_file(path, problems)
         if doc is not None:
             _collect(doc, dossier, broken, problems)
+            doc.data = None  # the models hold it now; only the positions are kept, for later messages
     if len(dossier.facts) > LIMITS.max_facts:
         problems.error(spec_path, 1, 1, f"dossier has {len(dossier.facts):,} facts, over the limit of {LIMITS.max_facts:,} (BRIEFING_MAX_FACTS)")
         return None
