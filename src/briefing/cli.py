@@ -207,7 +207,7 @@ def no_cyclic_gc() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()  # what was built stays: the collector need never walk it again
+        gc.freeze()  # what was built stays for the command's life: the collector need not walk it again (serve unfreezes)
         if enabled:
             gc.enable()
 

@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import copy
 import errno
+import gc
 import http.server
 import io
 import json
@@ -211,6 +212,11 @@ def rebuild(args: argparse.Namespace, state: LiveState, loud: bool = True, first
         except Exception as exc:  # a preview outlives one broken build; `briefing build` shows the rest
             print(f"briefing: error: the build failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             code = 1
+        finally:
+            # A build freezes what it made for speed (cli.no_cyclic_gc); a preview lives on, so it
+            # hands the previous build's objects back to the collector before the next one.
+            gc.unfreeze()
+            gc.collect()
     if code == 0:
         state.built()
         if loud:
