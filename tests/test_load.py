@@ -64,11 +64,40 @@ def test_plain_keeps_the_number_as_typed() -> None:
 def test_positions_are_one_based_for_keys_and_values() -> None:
     doc, _ = load("facts:\n  - id: a\n    tags: [x, y]\n")
     assert doc is not None
-    assert doc.keys[("facts",)] == (1, 1)
-    assert doc.values[("facts", 0)] == (2, 5)
-    assert doc.keys[("facts", 0, "id")] == (2, 5)
-    assert doc.values[("facts", 0, "id")] == (2, 9)
-    assert doc.values[("facts", 0, "tags", 1)] == (3, 15)
+    assert doc.where(("facts",), key=True) == (1, 1)
+    assert doc.where(("facts",)) == (2, 3)
+    assert doc.where(("facts", 0)) == (2, 5)
+    assert doc.where(("facts", 0, "id"), key=True) == (2, 5)
+    assert doc.where(("facts", 0, "id")) == (2, 9)
+    assert doc.where(("facts", 0, "tags", 1)) == (3, 15)
+
+
+def test_positions_of_mapping_items_and_their_keys() -> None:
+    doc, _ = load("metrics:\n  troops:\n    label: Troops\n    unit: soldiers\n")
+    assert doc is not None
+    assert doc.where(("metrics", "troops"), key=True) == (2, 3)
+    assert doc.where(("metrics", "troops")) == (3, 5)
+    assert doc.where(("metrics", "troops", "unit"), key=True) == (4, 5)
+    assert doc.where(("metrics", "troops", "unit")) == (4, 11)
+
+
+def test_item_positions_outlive_the_document() -> None:
+    doc, _ = load("facts:\n  - id: a\n    sources:\n      - source: s\n        quote: q\n")
+    assert doc is not None
+    marks = doc.marks(("facts", 0))
+    del doc
+    assert marks.where(("sources", 0, "quote")) == (5, 16)
+    assert marks.where(("sources", 0, "quote"), key=True) == (5, 9)
+    assert marks.where(("sources", 0, "locator")) == (4, 9)  # not written: the citation
+    assert marks.where(("nothing", 3)) == (2, 5)  # the item itself
+
+
+def test_items_with_very_many_paths_keep_exact_positions() -> None:
+    """Paths are numbered for the whole run; past what packs into 64 bits, positions stay exact."""
+    tags = ", ".join(f"t{i}" for i in range(9000))
+    doc, _ = load(f"facts:\n  - id: a\n    tags: [{tags}]\n")
+    assert doc is not None
+    assert doc.where(("facts", 0, "tags", 8999)) == (3, 12 + sum(len(f"t{i}, ") for i in range(8999)))
 
 
 def test_where_falls_back_to_the_nearest_parent() -> None:
@@ -82,7 +111,7 @@ def test_where_falls_back_to_the_nearest_parent() -> None:
 def test_columns_count_characters_not_bytes() -> None:
     doc, _ = load("é: [ü, x]\n")
     assert doc is not None
-    assert doc.values[("é", 1)] == (1, 8)
+    assert doc.where(("é", 1)) == (1, 8)
 
 
 # --- refusals ------------------------------------------------------------------------------
@@ -242,7 +271,7 @@ def test_invalid_utf8_is_reported_at_its_byte(tmp_path: Path) -> None:
 def test_utf8_bom_is_accepted_and_does_not_shift_columns(tmp_path: Path) -> None:
     doc, problems = load_bytes(tmp_path, b"\xef\xbb\xbfa: 1\n")
     assert problems == []
-    assert doc is not None and doc.data == {"a": "1"} and doc.values[("a",)] == (1, 4)
+    assert doc is not None and doc.data == {"a": "1"} and doc.where(("a",)) == (1, 4)
 
 
 @pytest.mark.parametrize("text", ["", "# just a comment\n", "\n\n", "~\n"])

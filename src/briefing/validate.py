@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from briefing import select
-from briefing.errors import Problems, display_path
+from briefing.errors import Problem, Problems, display_path
 from briefing.limits import LIMITS
-from briefing.load import DOSSIER_FILE, Document, Path_, load_file, yaml_files
+from briefing.load import DOSSIER_FILE, Document, Marks, Path_, load_file, yaml_files
 from briefing.model import DossierFile, Fact, Judgment, Source, describe, suggest
 
 KINDS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact, "judgments": Judgment}
@@ -29,18 +29,19 @@ SINGULAR = {"sources": "source", "facts": "fact", "judgments": "judgment"}
 
 @dataclass(frozen=True)
 class Where:
-    """Where an item was written: its file and its path inside that file."""
+    """Where an item was written: its file and the positions of its values, which outlive the file's data."""
 
-    doc: Document
-    path: Path_
+    path: Path
+    marks: Marks
 
     def problem(self, problems: Problems, sub: Path_, message: str, *, warning: bool = False, key: bool = False) -> None:
-        problems.add(self.doc.problem((*self.path, *sub), message, warning=warning, key=key))
+        line, col = self.marks.where(sub, key)
+        problems.add(Problem(self.path, line, col, message, "warning" if warning else "error"))
 
     def __str__(self) -> str:
         """`path:line:col` of the item's id (else of the item), the form editors and terminals can open."""
-        line, col = self.doc.where((*self.path, "id"))
-        return f"{display_path(self.doc.path)}:{line}:{col}"
+        line, col = self.marks.where(("id",))
+        return f"{display_path(self.path)}:{line}:{col}"
 
 
 @dataclass
@@ -96,7 +97,7 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
         doc = load_file(path, problems)
         if doc is not None:
             _collect(doc, dossier, broken, problems)
-            doc.data = None  # the models hold it now; only the positions are kept, for later messages
+        doc = None  # freed before the next file loads: the models hold the data, each item's Marks its positions
     if len(dossier.facts) > LIMITS.max_facts:
         problems.error(spec_path, 1, 1, f"dossier has {len(dossier.facts):,} facts, over the limit of {LIMITS.max_facts:,} (BRIEFING_MAX_FACTS)")
         return None
@@ -154,7 +155,7 @@ def _collect(doc: Document, dossier: Dossier, broken: set[tuple[str, str]], prob
             continue
         store: dict[str, Any] = getattr(dossier, key)
         for i, raw in enumerate(items):
-            where = Where(doc, (key, i))
+            where = Where(doc.path, doc.marks((key, i)))
             label = _label(SINGULAR[key], raw, i)
             item = _validate(KINDS[key], raw, doc, (key, i), label, problems)
             item_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
