@@ -291,30 +291,34 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
                  warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
     """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
 
-    Each brief's text formats are rendered and staged here while its PDF is laid
-    out by a worker, so the PDF engine's time overlaps everything else.
+    Each brief's PDF is handed to a worker as soon as its HTML exists; the rest
+    of its text files, the site pages and the staging happen while it is laid
+    out, so the PDF engine's time overlaps everything else.
     """
     from briefing import site
-    from briefing.cli import no_cyclic_gc
 
     txn = Transaction(out)
+    asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
+
+    def start_pdf(job: Job, html: str) -> Any:
+        if workers is None or "pdf" not in args.format:
+            return None
+        say(f"Rendering the PDF of {job.label} ...")
+        return workers.submit(html, job.as_of, asset_dirs, args.pdf_variant)
+
     try:
         problems = Problems()
         pending: list[tuple[Job, dict[Path, bytes], Any]] = []
-        asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
         for job in jobs:
-            with no_cyclic_gc():
-                result = _render_job(job, args)
-            if isinstance(result, Problem):
-                problems.add(result)
+            try:
+                files, future = _render_job(job, args, txn, start_pdf)
+            except Problem as problem:  # a template mistake: reported with the others once every brief was tried
+                problems.add(problem)
                 continue
-            html = result.pop("pdf-source", None)
-            files = _stage(txn, out, job, result)
-            if html is not None and workers is not None:
-                say(f"Rendering the PDF of {job.label} ...")
-                pending.append((job, files, workers.submit(html.decode(), job.as_of, asset_dirs, args.pdf_variant)))
-            else:
+            if future is None:
                 record.record(job.label, job.key, files, warnings.get(job.name, []))
+            else:
+                pending.append((job, files, future))
         if problems:
             raise Failure(problems)
         # The site pages go first too: they only need to know which PDFs are coming.
@@ -323,7 +327,7 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
         site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
         for job, files, future in pending:
             try:
-                files.update(_stage(txn, out, job, {"pdf": future.get()}))
+                files.update(_stage(txn, job, {"pdf": future.get()}))
             except Exception as exc:  # a layout failure is a failed build step, reported like bad input
                 problems.add(Problem(job.folder / "dossier.yaml", 1, 1, f"the PDF of {job.label} could not be rendered: {exc}"))
                 continue
@@ -342,34 +346,37 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
     return [p for p in written if not p.name.startswith(".")]
 
 
-def _stage(txn: Transaction, out: Path, job: Job, result: dict[str, bytes]) -> dict[Path, bytes]:
+def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, bytes]:
     """Stage one brief's files (by extension) beside their targets; returns them by target path."""
-    target = out / job.name / job.as_of.isoformat()
+    target = txn.root / job.name / job.as_of.isoformat()
     files = {target.with_suffix("." + ext): data for ext, data in result.items()}
     for path, data in files.items():
         txn.stage(path, data)
     return files
 
 
-def _render_job(job: Job, args: argparse.Namespace) -> dict[str, bytes] | Problem:
-    """The text files of one brief by extension (and the HTML its PDF is made from), or the template problem."""
+def _render_job(job: Job, args: argparse.Namespace, txn: Transaction, start_pdf: Any) -> tuple[dict[Path, bytes], Any]:
+    """Render and stage one brief's text files; returns them by path, and its PDF's future (or None).
+
+    The PDF is started right after the brief's HTML, before the fact register:
+    for a big dossier the register is the longest text to render, and it is
+    rendered while the worker lays the PDF out instead of before.
+    """
     from briefing import render
+    from briefing.cli import no_cyclic_gc
     from briefing.select import select_brief
 
     # The dossier's own templates are the most specific, then --templates, then the defaults.
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([args.templates] if args.templates else [])]
     env = render.environment(overrides)
-    brief = select_brief(job.dossier, job.as_of, job.since, args.max_marking)
-    try:
+    with no_cyclic_gc():
+        brief = select_brief(job.dossier, job.as_of, job.since, args.max_marking)
         rendered = render.render_brief(brief, env, args.format)
-        files: dict[str, bytes] = {}
+        future = start_pdf(job, rendered.html)
+        texts: dict[str, bytes] = {}
         if "md" in args.format:
-            files["md"] = rendered.markdown.encode()
+            texts["md"] = rendered.markdown.encode()
         if "html" in args.format:
-            files["html"] = rendered.html.encode()
-            files["register.html"] = render.render_register(brief, env).encode()
-    except Problem as problem:
-        return problem
-    if "pdf" in args.format:
-        files["pdf-source"] = rendered.html.encode()
-    return files
+            texts["html"] = rendered.html.encode()
+            texts["register.html"] = render.render_register(brief, env)
+    return _stage(txn, job, texts), future
