@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,45 @@ def test_pdf_a_3b_variant_declares_itself_with_an_output_intent() -> None:
     assert re.search(r'pdfaid:part="3"\s+pdfaid:conformance="B"', xmp)
     assert "<xmp:CreateDate>2024-03-31T00:00:00Z</xmp:CreateDate>" in xmp  # equivalent to the Info dictionary's date
     assert "/OutputIntents" in reader.trailer["/Root"]
+
+
+LIBRARIES = """
+import sys, ctypes.util
+sys.path.insert(0, {src!r})
+full = ctypes.util.find_library
+{setup}
+from briefing.pdf import _import_weasyprint
+_import_weasyprint()
+import weasyprint.text.ffi as ffi
+print(ctypes.util.find_library is full, *(getattr(ffi, name) is not None for name in
+      ("gobject", "pango", "harfbuzz", "harfbuzz_subset", "fontconfig", "pangoft2")))
+"""
+
+
+def _libraries_loaded(setup: str = "") -> str:
+    """In a fresh interpreter: whether find_library was put back, and which of WeasyPrint's libraries loaded."""
+    code = LIBRARIES.format(src=str(Path(__file__).resolve().parents[1] / "src"), setup=setup)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout.split()
+
+
+def test_weasyprint_loads_the_same_libraries_with_the_quick_library_search() -> None:
+    plain = subprocess.run([sys.executable, "-c", "import weasyprint.text.ffi as f; print(f.harfbuzz_subset is not None)"],
+                           capture_output=True, text=True, timeout=60, check=True).stdout.split()
+    loaded = _libraries_loaded()
+    assert loaded == ["True"] * 4 + plain + ["True"] * 2
+
+
+def test_quick_library_search_answers_as_ctypes_does() -> None:
+    import ctypes.util
+
+    from briefing.pdf import _find_in_ldconfig_cache
+
+    for name in ("pango-1.0", "gobject-2.0", "fontconfig", "libpango-1.0-0", "no-such-library-here"):
+        assert _find_in_ldconfig_cache(name) == ctypes.util.find_library(name), name
+
+
+def test_weasyprint_still_loads_when_the_quick_search_finds_nothing() -> None:
+    """A library only the full search finds (the quick one answers nothing): the import is retried with it."""
+    loaded = _libraries_loaded("import briefing.pdf as p; p._find_in_ldconfig_cache = lambda name: None")
+    assert loaded[:3] == ["True"] * 3
