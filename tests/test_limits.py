@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from briefing.cli import main
-from briefing.limits import LIMITS, Limits
+from briefing.limits import LIMITS, Limits, invalid_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = 2.0  # seconds: a limit is only useful if hitting it is quick
@@ -152,14 +152,24 @@ def test_limits_are_adjustable_from_the_environment(dossier: Path) -> None:
                      result.stderr), result.stderr
 
 
-def test_environment_values_that_are_not_whole_numbers_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRIEFING_MAX_FACTS", "lots")
-    monkeypatch.setenv("BRIEFING_MAX_FILES", "-3")
+def test_environment_values_are_whole_numbers_with_spaces_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFING_MAX_TEXT_CHARS", " 123 ")
+    monkeypatch.setenv("BRIEFING_MAX_FILES", "0")
+    monkeypatch.setenv("BRIEFING_MAX_FACTS", "")  # empty: as if unset
     limits = Limits.from_environment()
-    assert limits.max_facts == Limits().max_facts
-    assert limits.max_files == Limits().max_files
-    assert limits.max_text_chars == 123
+    assert (limits.max_text_chars, limits.max_files, limits.max_facts) == (123, 0, Limits().max_facts)
+    assert invalid_settings() == []
+
+
+@pytest.mark.parametrize("value", ["lots", "-3", "1e6", "100k"])
+def test_a_limit_that_is_not_a_whole_number_stops_the_command(value: str, dossier: Path) -> None:
+    write(dossier / "facts.yaml", [fact(0, "A statement.")])
+    command = [sys.executable, str(ROOT / "build.py"), "check", "--facts", str(dossier.parent)]
+    env = {**os.environ, "BRIEFING_MAX_FACTS": value}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (f"briefing: error: BRIEFING_MAX_FACTS={value!r} is not a whole number (0 or more); "
+                                             "set it to one, or unset it for the default")
 
 
 def test_every_limit_is_documented_with_its_default() -> None:

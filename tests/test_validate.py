@@ -121,6 +121,15 @@ def test_duplicate_ids_across_files(check: Check) -> None:
     ]
 
 
+def test_duplicate_ids_are_reported_when_the_first_item_is_broken(check: Check) -> None:
+    """Fixing the first item must not reveal a duplicate only then: both problems come in the same run."""
+    _, lines = check({"a.yaml": "facts:\n" + fact("x", "credibility: 9") + fact("x")})
+    assert lines == [
+        "facts/d/a.yaml:5:18: error: fact 'x': credibility: 9 is out of range: expected 1 to 6",
+        "facts/d/a.yaml:8:9: error: fact 'x': id is used twice (first at facts/d/a.yaml:2:9)",
+    ]
+
+
 def test_supersedes_cycles(check: Check) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + fact("c", "supersedes: a") + fact("a", "supersedes: b") + fact("b", "supersedes: c")
                       + fact("self", "supersedes: self") + fact("chain", "supersedes: a")})

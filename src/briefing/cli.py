@@ -144,6 +144,10 @@ def _program() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from briefing.limits import invalid_settings
+
+    if args.command != "schema" and (wrong := invalid_settings()):
+        raise UsageError("; ".join(wrong))
     if args.command == "schema":
         from briefing.model import dossier_schema, fact_file_schema
 

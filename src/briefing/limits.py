@@ -26,12 +26,29 @@ class Limits:
 
     @classmethod
     def from_environment(cls) -> Limits:
+        """The defaults, with every limit set by a whole number in its variable (see `invalid_settings`)."""
         limits = cls()
         for f in fields(cls):
             raw = os.environ.get("BRIEFING_" + f.name.upper())
             if raw and raw.strip().isdigit():
                 setattr(limits, f.name, int(raw))
         return limits
+
+
+def invalid_settings() -> list[str]:
+    """What is wrong with the limits set in the environment, one sentence each.
+
+    A limit the program cannot read must stop it: going on with the default
+    would make `BRIEFING_MAX_FACTS=100k` look accepted and then refuse the
+    dossier it was meant to admit.
+    """
+    wrong = []
+    for f in fields(Limits):
+        name = "BRIEFING_" + f.name.upper()
+        raw = os.environ.get(name)
+        if raw is not None and raw.strip() and not raw.strip().isdigit():  # empty counts as unset
+            wrong.append(f"{name}={raw!r} is not a whole number (0 or more); set it to one, or unset it for the default")
+    return wrong
 
 
 LIMITS = Limits.from_environment()

@@ -90,7 +90,7 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
     else:
         spec = DossierFile.model_construct(title="", sections=[], metrics={})
     dossier = Dossier(folder.name, folder, spec, [spec_path, *files])
-    broken: set[tuple[str, str]] = set()
+    broken: dict[tuple[str, str], Where] = {}  # items with an id that failed validation, where they are
     for path in files:
         if _refuse_outside(path, folder, problems):
             continue
@@ -134,7 +134,7 @@ def _check_spec(spec: DossierFile, doc: Document, problems: Problems) -> None:
         seen.setdefault(section.id, i)
 
 
-def _collect(doc: Document, dossier: Dossier, broken: set[tuple[str, str]], problems: Problems) -> None:
+def _collect(doc: Document, dossier: Dossier, broken: dict[tuple[str, str], Where], problems: Problems) -> None:
     """Validate each item of one fact file and add the good ones to the dossier."""
     data = doc.data
     if data is None:
@@ -159,13 +159,15 @@ def _collect(doc: Document, dossier: Dossier, broken: set[tuple[str, str]], prob
             label = _label(SINGULAR[key], raw, i)
             item = _validate(KINDS[key], raw, doc, (key, i), label, problems)
             item_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+            if item_id:  # a second use of an id is reported even when either item is broken otherwise
+                first = dossier.where.get((key, item_id)) or broken.get((key, item_id))
+                if first is not None:
+                    where.problem(problems, ("id",), f"{label}: id is used twice (first at {first})")
+                    if (key, item_id) in dossier.where:
+                        continue  # the first stands; when it is broken, this one is kept, so that what cites it does not cascade
             if item is None:
                 if item_id:
-                    broken.add((key, str(item_id)))
-                continue
-            first = dossier.where.get((key, item.id))
-            if first is not None:
-                where.problem(problems, ("id",), f"{label}: id is used twice (first at {first})")
+                    broken[(key, item_id)] = where
                 continue
             store[item.id] = item
             dossier.where[(key, item.id)] = where
@@ -270,7 +272,7 @@ def _inner_model(annotation: Any) -> Any:
 # --- checks across items ---------------------------------------------------------------
 
 
-def check_references(dossier: Dossier, broken: set[tuple[str, str]], problems: Problems, *, spec_known: bool = True) -> None:
+def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], problems: Problems, *, spec_known: bool = True) -> None:
     """Every id a fact or judgment names must exist (and not only as a broken item).
 
     Without a valid dossier.yaml (`spec_known` false) sections and metrics are
