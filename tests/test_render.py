@@ -11,7 +11,8 @@ import pytest
 
 from briefing import render
 from briefing.model import Interval, PartialDate
-from test_golden import CASES, FIXTURE, Case, rendered
+from briefing.select import select_brief
+from test_golden import CASES, FIXTURE, Case, _dossier, rendered
 
 
 def P(text: str) -> PartialDate:  # noqa: N802 - reads like the type it builds
@@ -174,3 +175,13 @@ def test_a_broken_override_template_is_reported_as_template_line_error(run, tmp_
     assert len(errors) == 1, result.err
     assert errors[0].startswith(f"{overrides / 'brief.md.j2'}:{line}:") and message in errors[0]
     assert not (tmp_path / "out" / "harbour").exists()  # nothing half-written
+
+
+def test_the_register_dates_a_status_as_the_brief_does() -> None:
+    """`harbour-mined` is disputed from 25 March 2024: the register says so then, and not before."""
+    dossier = _dossier(FIXTURE / "harbour")
+    env = render.environment([])
+    after = render.render_register(select_brief(dossier, dt.date(2024, 3, 31)), env).decode()
+    assert re.search(r"<strong class=\"status status-disputed\">DISPUTED</strong> <em>\(since 25 March 2024\)</em>", after)
+    before = render.render_register(select_brief(dossier, dt.date(2024, 3, 24)), env).decode()
+    assert "<code>harbour-mined</code>" in before and "DISPUTED" not in before

@@ -146,6 +146,27 @@ def test_denial_dispute_and_contradiction_are_gathered(dossier: Dossier) -> None
     assert ("contradiction", ("crew-detained-80", "crew-freed-claim")) in kinds
 
 
+def test_a_status_counts_from_its_status_date(dossier: Dossier) -> None:
+    """`harbour-mined` is known from 29 February and disputed from 25 March: earlier briefs show it as reported."""
+    before = select_brief(dossier, D("2024-03-24"))
+    assert fact(before, "harbour-mined").status == "reported"
+    assert fact(before, "harbour-mined").status_since is None
+    assert "harbour-mined" not in {f.id for c in before.clashes for f in c.facts}
+    assert "harbour-mined" not in ids(before.flagged)
+    on = select_brief(dossier, D("2024-03-25"))
+    assert fact(on, "harbour-mined").status == "disputed"
+    assert str(fact(on, "harbour-mined").status_since) == "2024-03-25"
+    assert ("disputed", ("harbour-mined",)) in {(c.kind, tuple(f.id for f in c.facts)) for c in on.clashes}
+
+
+def test_a_status_change_after_since_is_news_even_for_an_old_fact(dossier: Dossier) -> None:
+    brief = select_brief(dossier, D("2024-03-31"), since=D("2024-02-29"))
+    assert not fact(brief, "harbour-mined").new
+    assert ids(brief.status_changes) == {"harbour-mined"}
+    assert select_brief(dossier, D("2024-04-30"), since=D("2024-03-31")).status_changes == []  # old news by then
+    assert select_brief(dossier, D("2024-03-31")).status_changes == []  # no previous brief, nothing to compare
+
+
 def test_a_retracted_fact_is_shown_as_such_and_leaves_no_figure(dossier: Dossier) -> None:
     brief = select_brief(dossier, D("2024-04-30"))
     assert ids(brief.withdrawn) == {"crew-hunger-strike"}

@@ -130,6 +130,17 @@ def test_duplicate_ids_are_reported_when_the_first_item_is_broken(check: Check) 
     ]
 
 
+def test_status_date_needs_a_status_and_should_not_precede_the_fact(check: Check) -> None:
+    _, lines = check({"facts.yaml": "facts:\n" + fact("a", "status_date: 2024-05") + fact("b", "status: denied\n    status_date: 2023")})
+    assert lines == [
+        "facts/d/facts.yaml:5:18: error: fact 'a': status_date 2024-05 says when the status changed, but the status is 'reported'; "
+        "give the status it took then (confirmed, disputed, denied or retracted)",
+        "facts/d/facts.yaml:11:13: warning: fact 'b' is denied: the brief shows it among disagreements and denials",
+        "facts/d/facts.yaml:12:18: warning: fact 'b': status_date 2023 is before the fact is known (2024-10-16); "
+        "briefs show it as denied from the day it is known",
+    ]
+
+
 def test_supersedes_cycles(check: Check) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + fact("c", "supersedes: a") + fact("a", "supersedes: b") + fact("b", "supersedes: c")
                       + fact("self", "supersedes: self") + fact("chain", "supersedes: a")})

@@ -392,6 +392,9 @@ class Fact(Model):
     attribution: Text | None = None
     credibility: Credibility = 6
     status: Status = "reported"
+    status_date: Day | None = Field(
+        None, description="when the fact took its status (confirmed, disputed, denied, retracted); before it, it counts as reported"
+    )
     figures: list[Figure] = []
     sources: Annotated[list[Citation], Field(min_length=1)]
     supersedes: Id | None = None

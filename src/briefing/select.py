@@ -8,6 +8,7 @@ selection.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from briefing.model import (
     Figure,
     Judgment,
     Metric,
+    PartialDate,
     Section,
     Source,
     When,
@@ -38,6 +40,17 @@ def known_from(fact: Fact, sources: dict[str, Source]) -> dt.date | None:
 
 def source_day(source: Source) -> dt.date:
     return (source.published or source.accessed).last
+
+
+def status_on(fact: Fact, day: dt.date) -> str:
+    """The fact's status as of `day`: until its `status_date` (its last day) it was only reported."""
+    if fact.status_date is not None and fact.status_date.last > day:
+        return "reported"
+    return fact.status
+
+
+def _final_status(fact: Fact) -> str:
+    return fact.status
 
 
 def marking_rank(marking: str) -> int:
@@ -92,24 +105,26 @@ class Clash:
         return f"fact '{a.id}' is {self.kind}: the brief shows it among disagreements and denials"
 
 
-def disagreements(dossier: Dossier, facts: list[Fact] | None = None) -> list[Clash]:
+def disagreements(dossier: Dossier, facts: list[Fact] | None = None,
+                  status: Callable[[Fact], str] = _final_status) -> list[Clash]:
     """Every disagreement among `facts` (default: all of the dossier's), in a stable order.
 
-    For a brief (`facts` given) a superseded fact's figure no longer counts. For
-    `check` (the whole dossier) it does, since briefs from before the update
-    show it; only a fact and its own updates are never compared.
+    For a brief (`facts` given) a superseded fact's figure no longer counts, and
+    `status` gives each fact's status on the brief's day. For `check` (the whole
+    dossier) superseded figures count, since briefs from before the update show
+    them; only a fact and its own updates are never compared.
     """
     pool = list(dossier.facts.values()) if facts is None else facts
     ids = {f.id for f in pool}
     clashes: list[Clash] = []
     for fact in pool:
-        if fact.status in ("denied", "disputed"):
-            clashes.append(Clash(fact.status, [fact], sub=("status",)))
+        if (state := status(fact)) in ("denied", "disputed"):
+            clashes.append(Clash(state, [fact], sub=("status",)))
         for i, other in enumerate(fact.contradicts):
             if other in ids and other != fact.id:
                 clashes.append(Clash("contradiction", [dossier.facts[other], fact], sub=("contradicts", i)))
     superseded = {f.supersedes for f in pool if f.supersedes} if facts is not None else set()
-    counted = [f for f in pool if f.status not in ("retracted", "denied") and f.id not in superseded]
+    counted = [f for f in pool if status(f) not in ("retracted", "denied") and f.id not in superseded]
     return clashes + _figure_clashes(dossier, counted)
 
 
@@ -192,6 +207,7 @@ class FactView:
     known_from: dt.date
     citations: list[CitationView]
     section: Section
+    claim_status: str = "reported"  # the fact's own status on the brief's day (see `status_on`)
     superseded_by: FactView | None = None
     supersedes: FactView | None = None
     new: bool = False
@@ -214,14 +230,19 @@ class FactView:
         Disputed, denied and retracted stay as they are (a newer fact does not
         resolve a dispute); the supersession is still shown beside them.
         """
-        if self.superseded_by is not None and self.fact.status in ("reported", "confirmed"):
+        if self.superseded_by is not None and self.claim_status in ("reported", "confirmed"):
             return "superseded"
-        return self.fact.status
+        return self.claim_status
+
+    @property
+    def status_since(self) -> PartialDate | None:
+        """The day the fact took the status the brief shows, when the dossier says (`status_date`)."""
+        return self.fact.status_date if self.claim_status == self.fact.status != "reported" else None
 
     @property
     def standing(self) -> bool:
         """Still current: neither replaced by a newer fact, withdrawn by its source, nor denied."""
-        return self.superseded_by is None and self.fact.status not in ("retracted", "denied")
+        return self.superseded_by is None and self.claim_status not in ("retracted", "denied")
 
 
 @dataclass
@@ -306,7 +327,7 @@ class Brief:
     @property
     def flagged(self) -> list[FactView]:
         """Denied, disputed and retracted facts the brief shows in full."""
-        return [f for f in self.facts if f.in_full and f.fact.status in ("denied", "disputed", "retracted")]
+        return [f for f in self.facts if f.in_full and f.claim_status in ("denied", "disputed", "retracted")]
 
     @property
     def new_judgments(self) -> list[JudgmentView]:
@@ -316,6 +337,13 @@ class Brief:
     def newly_superseded(self) -> list[FactView]:
         """Older facts that a fact new since the previous brief replaced: the updates a reader must notice."""
         return [f for f in self.facts if f.superseded_by is not None and f.superseded_by.new and not f.new]
+
+    @property
+    def status_changes(self) -> list[FactView]:
+        """Facts known before `since` that took a new status after it (now denied, retracted...): news too."""
+        if self.since is None:
+            return []
+        return [f for f in self.facts if not f.new and f.status_since is not None and f.status_since.last > self.since]
 
     @property
     def timeline(self) -> list[FactView]:
@@ -331,7 +359,7 @@ class Brief:
     @property
     def withdrawn(self) -> list[FactView]:
         """Retracted facts: kept in the brief, and gathered with the disagreements so none goes unnoticed."""
-        return [f for f in self.facts if f.fact.status == "retracted"]
+        return [f for f in self.facts if f.claim_status == "retracted"]
 
     @property
     def source_summary(self) -> dict[str, int]:
@@ -367,7 +395,7 @@ def select_brief(
         if known is not None and known <= as_of:
             chosen.append((fact, known))
     chosen.sort(key=lambda fk: (order.get(fk[0].section, 0), _date_key(fk[0]), fk[0].id))
-    views, source_views = _fact_views(dossier, chosen, sources, since)
+    views, source_views = _fact_views(dossier, chosen, sources, since, as_of)
     by_id = {v.id: v for v in views}
     for view in views:
         old = view.fact.supersedes
@@ -382,7 +410,7 @@ def select_brief(
             view.in_full = view.judgment.date.last >= start or index < KEEP_JUDGMENTS
     figures = _figures(dossier, views)
     clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
-               for c in disagreements(dossier, [v.fact for v in views])]
+               for c in disagreements(dossier, [v.fact for v in views], status=lambda f: by_id[f.id].claim_status)]
     shown = _shown(views, figures, clashes)
     visible, every = _number_sources(views, shown, source_views)
     marking = max([default, *(v.fact.marking or default for v in views), *(s.source.marking or default for s in every),
@@ -427,7 +455,7 @@ def _date_key(fact: Fact) -> tuple[dt.date, dt.date]:
 
 
 def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: dict[str, Source],
-                since: dt.date | None) -> tuple[list[FactView], dict[str, SourceView]]:
+                since: dt.date | None, as_of: dt.date) -> tuple[list[FactView], dict[str, SourceView]]:
     sections = {s.id: s for s in dossier.spec.sections}
     source_views: dict[str, SourceView] = {}
     views: list[FactView] = []
@@ -440,7 +468,8 @@ def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: d
             if sv is None:
                 sv = source_views[cite.source] = SourceView(sources[cite.source], len(source_views) + 1)
             citations.append(CitationView(sv, cite.quote, cite.locator))
-        view = FactView(fact, number, known, citations, sections[fact.section], new=since is not None and since < known)
+        view = FactView(fact, number, known, citations, sections[fact.section], status_on(fact, as_of),
+                        new=since is not None and since < known)
         for sv in {id(c.source): c.source for c in citations}.values():  # each source once per fact
             sv.views.append(view)
         views.append(view)
@@ -492,8 +521,7 @@ def _figures(dossier: Dossier, views: list[FactView]) -> list[FigureRow]:
     rows: list[FigureRow] = []
     for metric_id, metric in dossier.spec.metrics.items():
         entries = [(v, fig) for v in views for fig in v.fact.figures if fig.metric == metric_id]
-        standing = [(v, fig) for v, fig in entries
-                    if v.superseded_by is None and v.fact.status not in ("retracted", "denied")]
+        standing = [(v, fig) for v, fig in entries if v.standing]
         if not entries:
             continue
         if not standing:

@@ -440,6 +440,19 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
             dossier.where[("sources", sid)].problem(
                 problems, ("published",), f"source '{sid}': published {source.published} is after accessed {source.accessed}", warning=True
             )
+    for fid, fact in dossier.facts.items():
+        if fact.status_date is None:
+            continue
+        if fact.status == "reported":
+            dossier.where[("facts", fid)].problem(
+                problems, ("status_date",), f"fact '{fid}': status_date {fact.status_date} says when the status changed, but the "
+                "status is 'reported'; give the status it took then (confirmed, disputed, denied or retracted)")
+            continue
+        known = select.known_from(fact, dossier.sources)
+        if known is not None and fact.status_date.last < known:
+            dossier.where[("facts", fid)].problem(
+                problems, ("status_date",), f"fact '{fid}': status_date {fact.status_date} is before the fact is known "
+                f"({known}); briefs show it as {fact.status} from the day it is known", warning=True)
     for jid, judgment in dossier.judgments.items():
         for i, fid in enumerate(judgment.based_on):
             fact = dossier.facts.get(fid)
