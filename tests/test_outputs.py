@@ -47,6 +47,15 @@ def test_an_unchanged_rebuild_writes_nothing_and_replays_the_warnings(run, tmp_p
     assert run(*args, "--strict").code == 1  # the replayed warnings still fail a strict build
 
 
+def test_the_closing_line_counts_the_warnings_above_it(run, tmp_path: Path) -> None:
+    args = ("build", "--facts", ROOT / "facts", "--out", tmp_path / "out", "--as-of", DAY, "--format", "md")
+    for result in (run(*args), run(*args)):  # built, then up to date
+        warned = sum(": warning: " in line for line in result.lines)
+        assert warned > 0
+        assert result.lines[-1].endswith(f" s, with {warned} warnings above (--strict makes them errors).") or \
+            result.lines[-1].endswith(f" s), with {warned} warnings above (--strict makes them errors)."), result.lines[-1]
+
+
 def test_the_cache_notices_edits_deleted_outputs_and_options(run, tmp_path: Path, demo_copy: Path) -> None:
     out = tmp_path / "out"
     args = ("build", "--facts", demo_copy, "--out", out, "--as-of", DAY, "--format", "md,html")

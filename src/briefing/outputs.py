@@ -231,8 +231,13 @@ def build(args: argparse.Namespace) -> int:
             print(path)
         fresh = len(jobs) - len(stale)
         note = f" ({fresh} up to date)" if fresh else ""
-        say(f"Built {len(stale)} brief(s){note} in {time.perf_counter() - started:.1f} s.")
+        say(f"Built {len(stale)} brief(s){note} in {time.perf_counter() - started:.1f} s{_warned(len(problems.warnings))}.")
     return 0
+
+
+def _warned(count: int) -> str:
+    """The end of the closing line: how many warnings went before, so that a long list is not missed or mistaken for failure."""
+    return f", with {count} warning{'s' if count != 1 else ''} above (--strict makes them errors)" if count else ""
 
 
 def _say(quiet: bool) -> Any:
@@ -259,7 +264,7 @@ def _up_to_date(jobs: list[Job], record: Any, problems: Problems, args: argparse
         print(line, file=sys.stderr)
     if args.strict and (warnings or problems):
         return 1
-    _say(args.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s).")
+    _say(args.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s){_warned(len(warnings))}.")
     return 0
 
 
