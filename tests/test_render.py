@@ -33,6 +33,8 @@ def P(text: str) -> PartialDate:  # noqa: N802 - reads like the type it builds
     (Interval(P("2023-10"), P("2024-10")), "October 2023 – October 2024"),
     (Interval(P("2025-03-25"), P("2025-04")), "25 March 2025 – April 2025"),
     (Interval(P("2023"), P("2025")), "2023–2025"),
+    (Interval(P("2024-06"), P("2024-06")), "June 2024"),
+    (Interval(P("2024-03-18"), P("2024-03-18")), "18 March 2024"),
 ])
 def test_dates_read_as_said_and_keep_their_precision(value: object, words: str) -> None:
     assert render.long_date(value) == words  # type: ignore[arg-type]
@@ -41,6 +43,14 @@ def test_dates_read_as_said_and_keep_their_precision(value: object, words: str) 
 def test_a_url_cannot_leave_its_autolink() -> None:
     assert render.autolink('https://example.org/a b"><script>') == "<https://example.org/a%20b%22%3E%3Cscript%3E>"
     assert render.autolink("https://example.org/p?q=1&r=(2)#x") == "<https://example.org/p?q=1&r=(2)#x>"
+
+
+def test_fact_numbers_past_f999_widen_their_list() -> None:
+    """The number hangs in the margin: a list that reaches F1000 is marked so the stylesheet makes room."""
+    short = render.markdown_to_html("- **F998** One.\n- **F999** Two.\n")
+    wide = render.markdown_to_html("- **F999** One.\n- **F1000** Two.\n")
+    assert "<ul>" in short
+    assert '<ul class="refs-5">' in wide and '<li class="fact" id="f1000">' in wide
 
 
 def test_fact_ranges() -> None:

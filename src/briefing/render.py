@@ -72,6 +72,8 @@ def _span_words(start: PartialDate, end: PartialDate) -> str:
     What both ends share is said once (`18–19 March 2024`, `January–February
     2024`); anything else is spelled out in full (`October 2023 – October 2024`).
     """
+    if start == end:  # `2024-06/2024-06`: one month, said once
+        return long_date(start)
     same = start.precision == end.precision
     if same and start.year == end.year and start.month and end.month:
         first, last = MONTHS[start.month - 1], MONTHS[end.month - 1]
@@ -267,6 +269,7 @@ class _Anchors(Treeprocessor):
 
     def run(self, root: ET.Element) -> None:
         _label_items(root)
+        _widen_long_numbers(root)
         _label_words(root)
         _compact_endnotes(root)
         _wrap_parts(root)
@@ -285,6 +288,39 @@ def _label_items(root: ET.Element) -> None:
         li.set("class", " ".join(classes))
         if classes[0] == "judgment":
             _wrap_after_break(li)
+        else:
+            _separate_date(li)
+
+
+def _separate_date(li: ET.Element) -> None:
+    """The `·` between a fact's date and its statement in an element of its own.
+
+    With the dot inside the statement's text, WeasyPrint (70, with Pango 1.50)
+    sometimes breaks the line right after the date, leaving it alone on a line,
+    when the statement fits but what follows it (an attribution in italics, a
+    status word) does not. Split off, the line breaks where it should.
+    """
+    for index, child in enumerate(li):
+        before, dot, after = (child.tail or "").partition(" · ")
+        if dot:
+            child.tail = before + " "
+            separator = ET.Element("span", {"class": "sep"})
+            separator.text, separator.tail = "·", " " + after
+            li.insert(index + 1, separator)
+            return
+
+
+def _widen_long_numbers(root: ET.Element) -> None:
+    """A list whose numbers run to five characters or more (F1000) gets the class `refs-N`.
+
+    The number hangs in the item's left margin, which the stylesheet sizes for
+    F1–F999; wider numbers would run into the text.
+    """
+    for ul in root.iter("ul"):
+        refs = [li[0].text or "" for li in ul.findall("li") if li.get("class", "").startswith(("fact", "judgment"))]
+        width = max(map(len, refs), default=0)
+        if width > 4:
+            ul.set("class", f"refs-{min(width, 6)}")
 
 
 def _wrap_after_break(li: ET.Element) -> None:
