@@ -230,7 +230,12 @@ def test_keys_are_the_text_as_typed() -> None:
         ("a: [1]]\n", "f.yaml:1:7: error: ']' closes a bracket that was never opened; remove it or add the opening one"),
         ("a: x: y\n", "f.yaml:1:5: error: ':' followed by a space inside a value starts a mapping; put the value in quotes, or fix the indentation"),
         ("a: @x\n", "f.yaml:1:4: error: a plain value cannot start with '@'; put the value in quotes"),
-        ("a: 1\n b: 2\n", "f.yaml:2:3: error: ':' followed by a space inside a value starts a mapping; put the value in quotes, or fix the indentation"),
+        ("a: 1\n b: 2\n", "f.yaml:2:2: error: 'b:' is indented one space more than 'a:' above it, "
+                          "so YAML reads it as part of the value of 'a'; line the keys up"),
+        ("a: x\n  and: y\n", "f.yaml:2:3: error: 'and:' is indented 2 spaces more than 'a:' above it, "
+                            "so YAML reads it as part of the value of 'a'; line the keys up"),
+        ("a: Seoul says: 11,000\n", "f.yaml:1:14: error: ':' followed by a space inside a value starts a mapping; "
+                                   "put the value in quotes, or fix the indentation"),
         ("a:\n  b: 1\n c: 2\n", "f.yaml:3:2: error: this line does not line up with the keys above it; indent it like the other keys of its mapping"),
         ("a: - b\n", "f.yaml:1:4: error: a list item ('- ') cannot follow a key on the same line; start the list on the next line"),
         ('a: "C:\\Users"\n', "f.yaml:1:9: error: a backslash in double-quoted text starts an escape; use single quotes, or write \\\\ for a backslash"),
@@ -381,3 +386,14 @@ def test_yaml_files_skip_hidden_archive_and_templates(tmp_path: Path) -> None:
         (tmp_path / rel).write_text("")
     names = [p.relative_to(tmp_path).as_posix() for p in yaml_files(tmp_path)]
     assert names == ["a.yaml", "b.yml", "sub/e.yaml", "sub/archive/i.yaml"]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("facts:\n  - id: a\n    section: troops\n     statement: One space too many.\n", "4:6: error: 'statement:' is indented one space more than 'section:'"),
+    ("facts:\n  - id: a\n     section: troops\n", "3:6: error: 'section:' is indented one space more than 'id:'"),
+    ("facts:\n  - id: a\n    statement: A value that goes on\n      and says: this\n",
+     "4:15: error: ':' followed by a space inside a value starts a mapping"),
+])
+def test_a_key_indented_too_far_is_named_with_the_key_above_it(text: str, line: str) -> None:
+    _, problems = load(text)
+    assert len(problems) == 1 and problems[0].startswith(f"f.yaml:{line}"), problems

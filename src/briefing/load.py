@@ -351,11 +351,39 @@ def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError, text: str) -> Problem:
         bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
         where = f" at line {opened.line + 1}, column {opened.column + 1}" if opened else ""
         message = f"the '{bracket}'{where} is not closed by '{closing}', or a ',' is missing between its items"
+    elif problem == "mapping values are not allowed in this context" and (indented := _over_indented(text, line)):
+        col, message = indented
     elif problem in _PLAIN_HINTS:
         message = _PLAIN_HINTS[problem]
     else:
         message = f"YAML syntax: {problem}" + (f" ({context})" if context else "")
     return Problem(path, line, col, message)
+
+
+_KEY_LINE = re.compile(r"( *)(- )?([A-Za-z_][\w-]*):(?: |$)")
+
+
+def _over_indented(text: str, line: int) -> tuple[int, str] | None:
+    """A key indented further than the key on the line above: YAML reads it as more of that key's value.
+
+    libyaml then stops at the second key's ':' ("mapping values are not
+    allowed"), which does not say what to fix. Only a line that starts with a
+    key-like word counts, so a value that goes on over lines and holds ': ' keeps
+    the general message.
+    """
+    lines = _BREAKS.split(text)
+    here = _KEY_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    above = next((ln for ln in reversed(lines[: line - 1]) if ln.strip() and not ln.lstrip().startswith("#")), "")
+    there = _KEY_LINE.match(above)
+    if here is None or here.group(2) or there is None:
+        return None
+    indent, key = len(here.group(1)), here.group(3)
+    above_indent = len(there.group(1)) + len(there.group(2) or "")
+    if indent <= above_indent:
+        return None
+    spaces = "one space" if indent - above_indent == 1 else f"{indent - above_indent} spaces"
+    return indent + 1, (f"'{key}:' is indented {spaces} more than '{there.group(3)}:' above it, "
+                        f"so YAML reads it as part of the value of '{there.group(3)}'; line the keys up")
 
 
 def _reader_problem(path: Path, exc: yaml.reader.ReaderError, text: str) -> Problem:
