@@ -279,7 +279,7 @@ def _build_stale(stale: list[Job], record: Any, problems: Problems, args: argpar
     report(problems)
     if problems.failed(args.strict):
         return None
-    for dossier in dossiers:  # positions matter only for messages, all given by now: free the YAML documents
+    for dossier in dossiers:  # positions matter only for messages, all given by now: free them
         dossier.where.clear()
     by_name = {d.id: d for d in dossiers}
     lines: dict[str, list[str]] = {name: [] for name in names}
