@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefing.errors import Problems
 from briefing.limits import LIMITS, Limits
@@ -362,6 +363,23 @@ def test_very_deep_nesting_does_not_crash_the_interpreter() -> None:
         "f.yaml:1:129: error: data nested more than 64 levels deep",
         "f.yaml:65:65: error: data nested more than 64 levels deep",
     ]
+
+
+def test_nesting_is_measured_where_libyaml_refuses_to_scan_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML 6.0.4's libyaml stops at a thousand open brackets while it scans ahead, before the parser hands
+    back the 65th; the depth is then measured on the text up to there, so the message is the same."""
+    real = yaml.parse
+
+    def scans_ahead(text: str, Loader: type) -> object:  # noqa: N803 - PyYAML's name
+        if text.count("[") > 1000:
+            index = [i for i, ch in enumerate(text) if ch == "["][1000]
+            mark = yaml.Mark("f.yaml", index, 0, index, None, None)
+            raise yaml.scanner.ScannerError(None, None, "exceeded maximum nesting depth", mark, "while increasing flow level")
+        return real(text, Loader=Loader)
+
+    monkeypatch.setattr(yaml, "parse", scans_ahead)
+    doc, problems = load("a: " + "[" * 5000)
+    assert doc is None and problems == ["f.yaml:1:67: error: data nested more than 64 levels deep"]
 
 
 # --- finding dossiers ----------------------------------------------------------------------------

@@ -409,20 +409,33 @@ def _too_deep(text: str, path: Path, problems: Problems) -> bool:
         bound += max((len(m) for m in _LEADING.findall(text)), default=0)
         if bound <= _SAFE_BOUND:
             return False
+    mark = _first_too_deep(text)
+    if mark is None:
+        return False  # not too deep; the composer reports any syntax error with its position
+    problems.error(path, mark.line + 1, mark.column + 1, f"data nested more than {_NEST_LIMIT} levels deep")
+    return True
+
+
+def _first_too_deep(text: str) -> Any:
+    """The mark of the first list or mapping nested more than the limit, from the parser's events; None if none is."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > _NEST_LIMIT:
-                    mark = event.start_mark
-                    problems.error(path, mark.line + 1, mark.column + 1, f"data nested more than {_NEST_LIMIT} levels deep")
-                    return True
+                    return event.start_mark
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # The libyaml that PyYAML 6.0.4 ships refuses a thousand open brackets while it scans ahead,
+        # before the parser hands back the one past our limit: measure the text up to there instead.
+        mark = exc.problem_mark
+        if "maximum nesting depth" in str(exc.problem) and mark is not None and 0 < mark.index < len(text):
+            return _first_too_deep(text[: mark.index]) or mark
     except yaml.YAMLError:
-        return False  # the composer reports the syntax error with its position
-    return False
+        pass
+    return None
 
 
 def _alias_marks(text: str) -> list[Pos]:
