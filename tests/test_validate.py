@@ -97,7 +97,7 @@ def test_unknown_references_suggest_the_nearest_id(check: Check) -> None:
         "facts/d/facts.yaml:6:17: error: fact 'a': unknown metric 'nk-troop' (did you mean 'nk-troops'?)",
         "facts/d/facts.yaml:9:17: error: fact 'a': unknown source 'time' (did you mean 'times'?)",
         "facts/d/facts.yaml:13:17: error: fact 'b': unknown fact 'aa' (did you mean 'a'?)",
-        "facts/d/facts.yaml:14:19: warning: fact 'b' contradicts fact 'a': the brief shows both side by side",
+        "facts/d/facts.yaml:14:19: warning: fact 'b' contradicts fact 'a': the brief shows both side by side [disagreement]",
         "facts/d/facts.yaml:14:22: error: fact 'b': unknown fact 'c'",
         "facts/d/facts.yaml:23:19: error: judgment 'j': unknown fact 'bb' (did you mean 'b'?)",
     ]
@@ -109,7 +109,7 @@ def test_broken_items_are_not_also_unknown(check: Check) -> None:
     assert lines == [
         "facts/d/facts.yaml:5:18: error: fact 'a': credibility: 9 is out of range: expected 1 to 6",
         "facts/d/more.yaml:2:5: error: source 'broken': missing required key 'accessed'",
-        "facts/d/sources.yaml:2:9: warning: source 'times': never cited by a fact",
+        "facts/d/sources.yaml:2:9: warning: source 'times': never cited by a fact [uncited]",
     ]
 
 
@@ -135,9 +135,9 @@ def test_status_date_needs_a_status_and_should_not_precede_the_fact(check: Check
     assert lines == [
         "facts/d/facts.yaml:5:18: error: fact 'a': status_date 2024-05 says when the status changed, but the status is 'reported'; "
         "give the status it took then (confirmed, disputed, denied or retracted)",
-        "facts/d/facts.yaml:11:13: warning: fact 'b' is denied: the brief shows it among disagreements and denials",
+        "facts/d/facts.yaml:11:13: warning: fact 'b' is denied: the brief shows it among disagreements and denials [disagreement]",
         "facts/d/facts.yaml:12:18: warning: fact 'b': status_date 2023 is before the fact is known (2024-10-16); "
-        "briefs show it as denied from the day it is known",
+        "briefs show it as denied from the day it is known [status-date-before-known]",
     ]
 
 
@@ -305,9 +305,9 @@ def test_source_warnings(check: Check) -> None:
     sources = SOURCES + "  - id: bare\n    title: T\n    accessed: 2024-11-01\n    reliability: B\n"
     _, lines = check({"facts.yaml": "facts:\n" + fact("a")}, sources=sources)
     assert lines == [
-        "facts/d/sources.yaml:8:9: warning: source 'bare': never cited by a fact",
-        "facts/d/sources.yaml:8:9: warning: source 'bare': no publication date (its facts count from accessed 2024-11-01)",
-        "facts/d/sources.yaml:8:9: warning: source 'bare': no publisher (shown as \"publisher not stated\")",
+        "facts/d/sources.yaml:8:9: warning: source 'bare': never cited by a fact [uncited]",
+        "facts/d/sources.yaml:8:9: warning: source 'bare': no publication date (its facts count from accessed 2024-11-01) [no-date]",
+        "facts/d/sources.yaml:8:9: warning: source 'bare': no publisher (shown as \"publisher not stated\") [no-publisher]",
     ]
 
 
@@ -318,7 +318,7 @@ def test_fact_resting_on_one_weak_source(check: Check, grades: str, warned: bool
         for i, g in enumerate(grades))
     cites = "".join(f"      - source: s{i}\n" for i in range(1, len(grades)))
     _, lines = check({"facts.yaml": "facts:\n" + fact("a", source="s0") + cites}, sources=sources)
-    assert lines == ([f"facts/d/facts.yaml:6:7: warning: fact 'a': rests on one source, graded {grades}"] if warned else [])
+    assert lines == ([f"facts/d/facts.yaml:6:7: warning: fact 'a': rests on one source, graded {grades} [single-weak-source]"] if warned else [])
 
 
 def test_folder_with_yaml_but_no_dossier_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -346,7 +346,7 @@ def figure_fact(fid: str, date: str, value: int, qualifier: str = "exact") -> st
 def test_figures_that_disagree(check: Check, a: tuple[str, int, str], b: tuple[str, int, str], warned: bool) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + figure_fact("a", *a) + figure_fact("b", *b)})
     expected = (f"facts/d/facts.yaml:18:16: warning: fact 'b' reports {b[2]} {b[1]} for metric 'nk-troops' where fact 'a' "
-                f"reports {a[2]} {a[1]} for overlapping dates: the brief shows both")
+                f"reports {a[2]} {a[1]} for overlapping dates: the brief shows both [disagreement]")
     assert lines == ([expected] if warned else [])
 
 
@@ -359,7 +359,7 @@ def test_superseded_figures_do_not_disagree(check: Check) -> None:
 @pytest.mark.parametrize("status", ["denied", "disputed"])
 def test_denied_and_disputed_facts(check: Check, status: str) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + fact("a", f"status: {status}")})
-    assert lines == [f"facts/d/facts.yaml:5:13: warning: fact 'a' is {status}: the brief shows it among disagreements and denials"]
+    assert lines == [f"facts/d/facts.yaml:5:13: warning: fact 'a' is {status}: the brief shows it among disagreements and denials [disagreement]"]
 
 
 def test_time_warnings(check: Check) -> None:
@@ -368,8 +368,43 @@ def test_time_warnings(check: Check) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + fact("a") + fact("b", source="late") + judgment}, sources=sources)
     assert lines == [
         "facts/d/facts.yaml:18:19: warning: judgment 'j' is dated 2024-12-01 but rests on fact 'b', known only from 2025-01-31; "
-        "briefs before that day will show the judgment without it",
-        "facts/d/sources.yaml:11:16: warning: source 'late': published 2025-01 is after accessed 2024-11-01",
+        "briefs before that day will show the judgment without it [judgment-before-fact]",
+        "facts/d/sources.yaml:11:16: warning: source 'late': published 2025-01 is after accessed 2024-11-01 [published-after-accessed]",
+    ]
+
+
+def test_accepted_warnings_are_counted_not_shown(check: Check) -> None:
+    """`accept:` on the item, or in dossier.yaml for every item, silences a warning of that kind once looked at."""
+    sources = SOURCES + "  - id: bare\n    title: T\n    accessed: 2024-11-01\n    reliability: E\n    accept: [no-date]\n"
+    facts = "facts:\n" + fact("a", "accept: single-weak-source", source="bare") + fact("b", "status: denied") \
+        + fact("c", "status: disputed\n    accept: [disagreement]")
+    dossier, lines = check({"facts.yaml": facts}, sources=sources)
+    assert lines == [
+        "facts/d/facts.yaml:11:13: warning: fact 'b' is denied: the brief shows it among disagreements and denials [disagreement]",
+        "facts/d/sources.yaml:8:9: warning: source 'bare': no publisher (shown as \"publisher not stated\") [no-publisher]",
+    ]
+    assert dossier is not None
+
+
+def test_accept_in_dossier_yaml_covers_every_item(check: Check) -> None:
+    spec = SPEC + "accept: [disagreement, no-publisher]\n"
+    sources = SOURCES + "  - id: bare\n    title: T\n    published: 2024-10\n    accessed: 2024-11-01\n"
+    _, lines = check({"facts.yaml": "facts:\n" + fact("a") + fact("b", "status: denied", source="bare")}, sources=sources, spec=spec)
+    assert lines == ["facts/d/facts.yaml:12:7: warning: fact 'b': rests on one source, graded F [single-weak-source]"]
+
+
+def test_a_disagreement_is_accepted_on_either_fact(check: Check) -> None:
+    facts = "facts:\n" + fact("a", "accept: disagreement") + fact("b", "contradicts: a")
+    _, lines = check({"facts.yaml": facts})
+    assert lines == []
+
+
+def test_accept_names_known_kinds_only(check: Check) -> None:
+    _, lines = check({"facts.yaml": "facts:\n" + fact("a", "accept: [single-source]")})
+    assert lines == [
+        "facts/d/facts.yaml:5:14: error: fact 'a': accept: 'single-source' is not one of single-weak-source, disagreement, uncited, "
+        "no-publisher, no-date, published-after-accessed, judgment-before-fact, status-date-before-known (did you mean 'single-weak-source'?)",
+        "facts/d/sources.yaml:2:9: warning: source 'times': never cited by a fact [uncited]",
     ]
 
 

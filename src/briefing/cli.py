@@ -241,4 +241,5 @@ def report(problems: Problems) -> None:
 def _summary(dossiers: list[Any], problems: Problems) -> None:
     for d in dossiers:
         print(f"{d.id}: {len(d.facts)} facts, {len(d.sources)} sources, {len(d.judgments)} judgments")
-    print(f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s)")
+    accepted = f", {problems.accepted} accepted" if problems.accepted else ""
+    print(f"{len(problems.errors)} error(s), {len(problems.warnings)} warning(s){accepted}")

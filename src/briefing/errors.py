@@ -88,11 +88,14 @@ class Problems:
     """Problems gathered over a run, reported sorted by file and line, each once."""
 
     items: list[Problem] = field(default_factory=list)
+    accepted: int = 0  # warnings the dossier accepts (`accept:`): counted, not shown, never failing --strict
 
     def add(self, problem: Problem) -> None:
         self.items.append(problem)
 
     def extend(self, problems: list[Problem] | Problems) -> None:
+        if isinstance(problems, Problems):
+            self.accepted += problems.accepted
         self.items.extend(problems.items if isinstance(problems, Problems) else problems)
 
     def error(self, path: str | Path, line: int, column: int, message: str) -> None:

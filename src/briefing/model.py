@@ -307,6 +307,16 @@ IdList = Annotated[list[Id], BeforeValidator(_as_list),
                    WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
 
 
+# The warnings `check` gives about items, by the name `accept:` takes to silence one once it has been looked at.
+WARNING_KINDS = ("single-weak-source", "disagreement", "uncited", "no-publisher", "no-date",
+                 "published-after-accessed", "judgment-before-fact", "status-date-before-known")
+_KIND = _choice(*WARNING_KINDS)
+_KIND_SCHEMA = {"type": "string", "enum": list(WARNING_KINDS)}
+Accept = Annotated[list[_KIND], BeforeValidator(_as_list),  # type: ignore[valid-type]
+                   WithJsonSchema({"anyOf": [_KIND_SCHEMA, {"type": "array", "items": _KIND_SCHEMA}]})]
+_ACCEPT_HELP = "warnings looked at and accepted: check no longer prints them, and --strict passes them"
+
+
 class Model(BaseModel):
     """Base of every model: unknown keys are errors, values are never silently coerced."""
 
@@ -344,6 +354,7 @@ class DossierFile(Model):
     reading_window: _whole(1, 3650) | None = Field(  # type: ignore[valid-type]
         None, description="days of facts a brief shows in full; older standing facts are summarized"
     )
+    accept: Accept = Field([], description=_ACCEPT_HELP + ", for every item of the dossier")
 
 
 # --- facts, sources, judgments --------------------------------------------------------
@@ -364,6 +375,7 @@ class Source(Model):
     reliability: Reliability = "F"
     archive: Text | None = Field(None, description="local text copy, relative to the dossier folder")
     marking: Marking | None = None
+    accept: Accept = Field([], description=_ACCEPT_HELP)
 
 
 class Citation(Model):
@@ -403,6 +415,7 @@ class Fact(Model):
     )
     tags: list[Text] = []
     marking: Marking | None = None
+    accept: Accept = Field([], description=_ACCEPT_HELP)
 
 
 class Judgment(Model):
@@ -415,6 +428,7 @@ class Judgment(Model):
     date: Day
     based_on: Annotated[IdList, Field(min_length=1)]
     marking: Marking | None = None
+    accept: Accept = Field([], description=_ACCEPT_HELP)
 
 
 class FactFile(Model):

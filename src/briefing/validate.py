@@ -437,9 +437,8 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
     """Dates that contradict each other are almost always typos; say so."""
     for sid, source in dossier.sources.items():
         if source.published is not None and source.published.first > source.accessed.last:
-            dossier.where[("sources", sid)].problem(
-                problems, ("published",), f"source '{sid}': published {source.published} is after accessed {source.accessed}", warning=True
-            )
+            _warn(problems, dossier, "published-after-accessed", ("sources", sid), [source], ("published",),
+                  f"source '{sid}': published {source.published} is after accessed {source.accessed}")
     for fid, fact in dossier.facts.items():
         if fact.status_date is None:
             continue
@@ -450,9 +449,9 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
             continue
         known = select.known_from(fact, dossier.sources)
         if known is not None and fact.status_date.last < known:
-            dossier.where[("facts", fid)].problem(
-                problems, ("status_date",), f"fact '{fid}': status_date {fact.status_date} is before the fact is known "
-                f"({known}); briefs show it as {fact.status} from the day it is known", warning=True)
+            _warn(problems, dossier, "status-date-before-known", ("facts", fid), [fact], ("status_date",),
+                  f"fact '{fid}': status_date {fact.status_date} is before the fact is known ({known}); "
+                  f"briefs show it as {fact.status} from the day it is known")
     for jid, judgment in dossier.judgments.items():
         for i, fid in enumerate(judgment.based_on):
             fact = dossier.facts.get(fid)
@@ -460,33 +459,43 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
                 continue
             known = select.known_from(fact, dossier.sources)
             if known is not None and known > judgment.date.last:
-                dossier.where[("judgments", jid)].problem(
-                    problems, ("based_on", i),
-                    f"judgment '{jid}' is dated {judgment.date} but rests on fact '{fid}', known only from {known}; "
-                    "briefs before that day will show the judgment without it",
-                    warning=True,
-                )
+                _warn(problems, dossier, "judgment-before-fact", ("judgments", jid), [judgment], ("based_on", i),
+                      f"judgment '{jid}' is dated {judgment.date} but rests on fact '{fid}', known only from {known}; "
+                      "briefs before that day will show the judgment without it")
 
 
 def warn(dossier: Dossier, problems: Problems) -> None:
     """Warnings: things a brief can live with but an analyst should look at."""
     cited = {c.source for f in dossier.facts.values() for c in f.sources}
     for sid, source in dossier.sources.items():
-        where = dossier.where[("sources", sid)]
+        head = ("sources", sid)
         if sid not in cited:
-            where.problem(problems, ("id",), f"source '{sid}': never cited by a fact", warning=True)
+            _warn(problems, dossier, "uncited", head, [source], ("id",), f"source '{sid}': never cited by a fact")
         if source.publisher is None:
-            where.problem(problems, ("id",), f"source '{sid}': no publisher (shown as \"publisher not stated\")", warning=True)
+            _warn(problems, dossier, "no-publisher", head, [source], ("id",),
+                  f"source '{sid}': no publisher (shown as \"publisher not stated\")")
         if source.published is None:
-            where.problem(problems, ("id",), f"source '{sid}': no publication date (its facts count from accessed {source.accessed})", warning=True)
+            _warn(problems, dossier, "no-date", head, [source], ("id",),
+                  f"source '{sid}': no publication date (its facts count from accessed {source.accessed})")
     for fid, fact in dossier.facts.items():
         cites = [dossier.sources[c.source] for c in fact.sources if c.source in dossier.sources]
         if len(cites) == 1 and cites[0].reliability in ("E", "F"):
-            dossier.where[("facts", fid)].problem(
-                problems, ("sources",), f"fact '{fid}': rests on one source, graded {cites[0].reliability}", warning=True
-            )
+            _warn(problems, dossier, "single-weak-source", ("facts", fid), [fact], ("sources",),
+                  f"fact '{fid}': rests on one source, graded {cites[0].reliability}")
     for clash in select.disagreements(dossier):
         if len({f.id for f in clash.facts}) < len(clash.facts):
             continue  # a fact contradicting itself is already an error
-        where = dossier.where[("facts", clash.facts[-1].id)]
-        where.problem(problems, clash.sub, clash.warning, warning=True)
+        _warn(problems, dossier, "disagreement", ("facts", clash.facts[-1].id), clash.facts, clash.sub, clash.warning)
+
+
+def _warn(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,
+          message: str) -> None:
+    """A warning of `kind` on the item at `head`, unless the dossier or one of `items` accepts that kind.
+
+    The kind is printed after the message: it is the name `accept:` takes once
+    an analyst has looked at the warning and decided the dossier stands as it is.
+    """
+    if kind in dossier.spec.accept or any(kind in item.accept for item in items):
+        problems.accepted += 1
+        return
+    dossier.where[head].problem(problems, sub, f"{message} [{kind}]", warning=True)
