@@ -455,6 +455,7 @@ class _Walker:
         self.failed = False
         self.aliased = False
         self.count = 0
+        self.max_nodes = LIMITS.max_nodes
         self.marks: list[int] = []  # the positions of the item being walked
 
     def error(self, node: yaml.Node, message: str) -> None:
@@ -486,9 +487,9 @@ class _Walker:
         else:
             self.doc.top[(path, False)] = (mark.line + 1, mark.column + 1)
         self.count += 1
-        if self.count > LIMITS.max_nodes:
-            if self.count == LIMITS.max_nodes + 1:
-                self.error(node, f"file has more than {LIMITS.max_nodes:,} values (raise BRIEFING_MAX_NODES)")
+        if self.count > self.max_nodes:
+            if self.count == self.max_nodes + 1:
+                self.error(node, f"file has more than {self.max_nodes:,} values (raise BRIEFING_MAX_NODES)")
             return None
         if self.anchors and self._alias(node):
             return None
@@ -504,7 +505,8 @@ class _Walker:
             if tag != _SEQ:
                 self.error(node, _tag_message(tag))
                 return None
-            return [self.walk(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            child = self.walk if depth == 1 else self.node  # only depth 2 starts an item
+            return [child(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if tag != _MAP:
             self.error(node, _tag_message(tag))
             return None
@@ -513,6 +515,7 @@ class _Walker:
     def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first: dict[str, yaml.Node] = {}
+        child = self.walk if depth == 1 else self.node  # only depth 2 starts an item
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 self.error(key_node, "merge keys ('<<') are not allowed in fact files; write the keys out")
@@ -537,7 +540,7 @@ class _Walker:
                 self.marks.append(prefix | (mark.line + 1) << _BITS | (mark.column + 1))
             else:
                 self.doc.top[(sub, True)] = (mark.line + 1, mark.column + 1)
-            out[key] = self.walk(value_node, sub, depth + 1)
+            out[key] = child(value_node, sub, depth + 1)
         return out
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
