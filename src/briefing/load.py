@@ -146,12 +146,10 @@ class Document:
 
     def where(self, path: Path_, key: bool = False) -> Pos:
         """Position of the value at `path` (or of its key), else of the nearest parent."""
-        if len(path) >= 2 and (marks := self.items.get(path[:2])) is not None:
-            if key and len(path) == 2 and (path, True) in self.top:  # an item's key is written above the item
-                return self.top[(path, True)]
-            return marks.where(path[2:], key)
-        if key and (path, True) in self.top:
+        if key and (path, True) in self.top:  # keys of the top two levels, an item's own key among them
             return self.top[(path, True)]
+        if len(path) >= 2 and (marks := self.items.get(path[:2])) is not None:
+            return marks.where(path[2:], key)
         while path:
             if (path, False) in self.top:
                 return self.top[(path, False)]

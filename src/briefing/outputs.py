@@ -306,7 +306,7 @@ def write_briefs(jobs: list[Job], args: argparse.Namespace, out: Path, say: Any,
     asset_dirs = [*([args.templates / "assets"] if args.templates else []), assets_dir()]
 
     def start_pdf(job: Job, html: str) -> Any:
-        if workers is None or "pdf" not in args.format:
+        if workers is None:  # no PDF wanted
             return None
         say(f"Rendering the PDF of {job.label} ...")
         return workers.submit(html, job.as_of, asset_dirs, args.pdf_variant)
