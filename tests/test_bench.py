@@ -12,9 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefing import bench
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench  # noqa: E402
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

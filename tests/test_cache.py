@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cache
+from briefing.publish import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIONS = {"formats": ["md", "html"], "as_of": "2026-11-21"}

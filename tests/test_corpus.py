@@ -6,7 +6,7 @@ folder as the current directory. `expected.txt` starts with header lines:
 
     # exit 1                      the expected exit code (required, first line)
     # args: check --strict        the command line (default: check)
-    # limit: max_file_bytes=200   a briefing.limits.LIMITS field set for this case (repeatable)
+    # limit: max_file_bytes=200   a briefing.foundation.limits.LIMITS field set for this case (repeatable)
 
 followed by the exact standard-error lines, in order. Limits let a case stand
 for a huge file, too many values or too many facts without committing big
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.limits import LIMITS
+from briefing.foundation.limits import LIMITS
 from conftest import Result
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import Problem, Problems, display_path, suggest
+from briefing.foundation.errors import Problem, Problems, display_path, suggest
 
 
 def test_a_problem_is_one_line_in_the_contract_format() -> None:

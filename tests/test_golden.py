@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing import render
-from briefing.errors import Problems
-from briefing.select import select_brief
-from briefing.validate import Dossier, load_dossier
+from briefing.brief.select import select_brief
+from briefing.dossier.dossier import Dossier
+from briefing.dossier.validate import load_dossier
+from briefing.foundation.errors import Problems
+from briefing.render import templates as render
 from conftest import DEMO
 
 GOLDEN = Path(__file__).parent / "golden"

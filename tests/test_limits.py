@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from briefing.cli import main
-from briefing.limits import LIMITS, Limits, invalid_settings
+from briefing.foundation.limits import LIMITS, Limits, invalid_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = 2.0  # seconds: a limit is only useful if hitting it is quick

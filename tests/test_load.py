@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefing.errors import Problems
-from briefing.limits import LIMITS, Limits
-from briefing.load import Document, Plain, find_dossiers, load_file, load_text, yaml_files
+from briefing.dossier.discover import find_dossiers, yaml_files
+from briefing.dossier.reader import Document, Plain, load_file, load_text
+from briefing.foundation.errors import Problems
+from briefing.foundation.limits import LIMITS, Limits
 from conftest import ROOT
 
 
@@ -344,8 +345,8 @@ DEEP = """
 import sys
 sys.path.insert(0, {src!r})
 from pathlib import Path
-from briefing.errors import Problems
-from briefing.load import load_text
+from briefing.foundation.errors import Problems
+from briefing.dossier.reader import load_text
 for text in ("a: " + "[" * 100_000, "a: " + "{{a: " * 100_000, "- " * 100_000 + "x", "a:\\n" + "".join(" " * i + "- \\n" for i in range(1, 3000))):
     problems = Problems()
     assert load_text(text, Path("f.yaml"), problems) is None

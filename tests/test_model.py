@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from briefing.limits import LIMITS
-from briefing.load import Plain
-from briefing.model import (
+from briefing.dossier.model import (
     Citation,
     DossierFile,
     Fact,
@@ -23,6 +21,8 @@ from briefing.model import (
     dossier_schema,
     fact_file_schema,
 )
+from briefing.dossier.reader import Plain
+from briefing.foundation.limits import LIMITS
 
 SOURCE = {"id": "times", "title": "An article", "accessed": Plain("2024-11-01", "2024-11-01")}
 FACT = {"id": "a-fact", "section": "troops", "statement": "A claim.", "sources": [{"source": "times"}]}

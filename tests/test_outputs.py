@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.cache import CACHE_NAME
-from briefing.outputs import previous_brief
+from briefing.commands.build import previous_brief
+from briefing.foundation.layout import CACHE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-11-21"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefing.pdf import pdf_bytes
-from briefing.resources import assets_dir
+from briefing.foundation.resources import assets_dir
+from briefing.render.formats.pdf import pdf_bytes
 from test_golden import FIXTURE, Case, rendered
 
 CASE = Case(FIXTURE, "harbour", "2024-03-31", since="2024-02-29")
@@ -157,7 +157,7 @@ import sys, ctypes.util
 sys.path.insert(0, {src!r})
 full = ctypes.util.find_library
 {setup}
-from briefing.pdf import _import_weasyprint
+from briefing.render.formats.pdf import _import_weasyprint
 _import_weasyprint()
 import weasyprint.text.ffi as ffi
 print(ctypes.util.find_library is full, *(getattr(ffi, name) is not None for name in
@@ -182,7 +182,7 @@ def test_weasyprint_loads_the_same_libraries_with_the_quick_library_search() -> 
 def test_quick_library_search_answers_as_ctypes_does() -> None:
     import ctypes.util
 
-    from briefing.pdf import _find_in_ldconfig_cache
+    from briefing.render.formats.pdf import _find_in_ldconfig_cache
 
     for name in ("pango-1.0", "gobject-2.0", "fontconfig", "libpango-1.0-0", "no-such-library-here"):
         assert _find_in_ldconfig_cache(name) == ctypes.util.find_library(name), name
@@ -190,5 +190,5 @@ def test_quick_library_search_answers_as_ctypes_does() -> None:
 
 def test_weasyprint_still_loads_when_the_quick_search_finds_nothing() -> None:
     """A library only the full search finds (the quick one answers nothing): the import is retried with it."""
-    loaded = _libraries_loaded("import briefing.pdf as p; p._find_in_ldconfig_cache = lambda name: None")
+    loaded = _libraries_loaded("import briefing.render.formats.pdf as p; p._find_in_ldconfig_cache = lambda name: None")
     assert loaded[:3] == ["True"] * 3

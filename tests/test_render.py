@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing import render
-from briefing.model import Interval, PartialDate
-from briefing.select import select_brief
+from briefing.brief.select import select_brief
+from briefing.dossier.model import Interval, PartialDate
+from briefing.render import markdown as render_markdown
+from briefing.render import templates as render
+from briefing.render import text as render_text
+from briefing.render.markers import MARK as M
 from test_golden import CASES, FIXTURE, Case, _dossier, rendered
 
 
@@ -37,32 +40,32 @@ def P(text: str) -> PartialDate:  # noqa: N802 - reads like the type it builds
     (Interval(P("2024-03-18"), P("2024-03-18")), "18 March 2024"),
 ])
 def test_dates_read_as_said_and_keep_their_precision(value: object, words: str) -> None:
-    assert render.long_date(value) == words  # type: ignore[arg-type]
+    assert render_text.long_date(value) == words  # type: ignore[arg-type]
 
 
 def test_a_url_cannot_leave_its_autolink() -> None:
-    assert render.autolink('https://example.org/a b"><script>') == "<https://example.org/a%20b%22%3E%3Cscript%3E>"
-    assert render.autolink("https://example.org/p?q=1&r=(2)#x") == "<https://example.org/p?q=1&r=(2)#x>"
+    assert render_text.autolink('https://example.org/a b"><script>') == "<https://example.org/a%20b%22%3E%3Cscript%3E>"
+    assert render_text.autolink("https://example.org/p?q=1&r=(2)#x") == "<https://example.org/p?q=1&r=(2)#x>"
 
 
 def test_fact_numbers_past_f999_widen_their_list() -> None:
     """The number hangs in the margin: a list that reaches F1000 is marked so the stylesheet makes room."""
-    short = render.markdown_to_html("- **F998** One.\n- **F999** Two.\n")
-    wide = render.markdown_to_html("- **F999** One.\n- **F1000** Two.\n")
+    short = render_markdown.markdown_to_html(f"- **{M.item}F998** One.\n- **{M.item}F999** Two.\n")
+    wide = render_markdown.markdown_to_html(f"- **{M.item}F999** One.\n- **{M.item}F1000** Two.\n")
     assert "<ul>" in short
     assert '<ul class="refs-5">' in wide and '<li class="fact" id="f1000">' in wide
 
 
 def test_fact_ranges() -> None:
-    assert render.ranges([1, 2, 3, 5, 7, 8]) == "F1–F3, F5, F7–F8"
-    assert render.ranges([4, 2], link=True) == "[F2](#f2), [F4](#f4)"
+    assert render_text.ranges([1, 2, 3, 5, 7, 8]) == "F1–F3, F5, F7–F8"
+    assert render_text.ranges([4, 2], link=True) == "[F2](#f2), [F4](#f4)"
 
 
 # --- Markdown to HTML ----------------------------------------------------------------------------
 
 
 BREAK = "  "  # two spaces before a newline: a Markdown line break
-SAMPLE = f"""**TLP:AMBER**
+SAMPLE = f"""**{M.banner}TLP:AMBER**
 
 # Title
 
@@ -70,9 +73,9 @@ Sub
 
 ## Part one
 
-- **F1** A claim **DENIED** *Grade C3*[^1]
-- **F2** Another with **TLP:RED** inside *Grade A1*[^1][^2]
-- **J1** A judgment{BREAK}
+- **{M.item}F1** A claim **{M.status}DENIED** *{M.grade}Grade C3*[^1]
+- **{M.item}F2** Another with **{M.portion}TLP:RED** inside *{M.grade}Grade A1*[^1][^2]
+- **{M.item}J1** A judgment{BREAK}
   Likelihood: **likely**
 
 | a | b |
@@ -81,15 +84,15 @@ Sub
 
 ## Sources
 
-Endnotes, numbered in order of first citation:
+{M.endnotes}Endnotes, numbered in order of first citation:
 
-[^1]: Pub: "One". Cited for 2 facts (F1–F2).
-[^2]: Pub: "Two". Cited for 1 fact (F2).
+[^1]: Pub: "One". {M.cited_for}Cited for 2 facts (F1–F2).
+[^2]: Pub: "Two". {M.cited_for}Cited for 1 fact (F2).
 """
 
 
 def test_items_get_ids_and_classes_and_parts_become_landmarks() -> None:
-    html = render.markdown_to_html(SAMPLE)
+    html = render_markdown.markdown_to_html(SAMPLE)
     assert '<header class="brief-head">' in html
     assert '<section aria-labelledby="part-one" class="part part-part-one">' in html
     assert '<li class="fact is-denied" id="f1">' in html
@@ -99,14 +102,14 @@ def test_items_get_ids_and_classes_and_parts_become_landmarks() -> None:
 
 
 def test_only_a_paragraph_of_its_own_is_a_marking_banner() -> None:
-    html = render.markdown_to_html(SAMPLE)
+    html = render_markdown.markdown_to_html(SAMPLE)
     assert html.count('class="marking"') == 1
     assert '<p class="marking"><strong class="tlp tlp-amber">TLP:AMBER</strong></p>' in html
     assert '<strong class="tlp portion tlp-red">TLP:RED</strong>' in html  # a portion marking, not the brief's
 
 
 def test_an_endnote_cited_many_times_has_one_back_link_and_links_its_facts() -> None:
-    html = render.markdown_to_html(SAMPLE)
+    html = render_markdown.markdown_to_html(SAMPLE)
     first = re.search(r'<li id="fn:1">(.*?)</li>', html, re.S)
     assert first is not None
     assert first.group(1).count("footnote-backref") == 1

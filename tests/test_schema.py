@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from briefing.errors import Problems
-from briefing.load import Plain, load_file
+from briefing.dossier.reader import Plain, load_file
+from briefing.foundation.errors import Problems
 from conftest import DEMO, ROOT, Result
 
 SCHEMA_DIR = ROOT / "schema"

@@ -28,11 +28,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing import outputs as outputs_module
-from briefing import pdf as pdf_module
 from briefing.cli import main
-from briefing.render import markdown_to_html, md_inline, md_text
-from briefing.resources import assets_dir
+from briefing.foundation.resources import assets_dir
+from briefing.render import workers as workers_module
+from briefing.render.formats import pdf as pdf_module
+from briefing.render.markdown import markdown_to_html
+from briefing.render.text import md_inline, md_text
 
 AS_OF = "2024-10-10"
 SECRET = "TOPSECRET-e9d1c0"  # text of every local file a build must never read
@@ -374,7 +375,7 @@ def _capture_fetchers(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         return fetcher
 
     monkeypatch.setattr(pdf_module, "restricted_fetcher", spy)
-    monkeypatch.setattr(outputs_module, "Workers", pdf_module.InProcess)  # render here, where the spy can see
+    monkeypatch.setattr(workers_module, "Workers", workers_module.InProcess)  # render here, where the spy can see
     return fetchers
 
 

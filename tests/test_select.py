@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import Problems
-from briefing.select import Brief, FactView, known_from, select_brief, window_start
-from briefing.validate import Dossier, load_dossier
+from briefing.brief.select import Brief, FactView, select_brief, window_start
+from briefing.dossier.dossier import Dossier
+from briefing.dossier.rules import known_from
+from briefing.dossier.validate import load_dossier
+from briefing.foundation.errors import Problems
 
 FIXTURE = Path(__file__).parent / "fixtures" / "facts" / "harbour"
 D = dt.date.fromisoformat

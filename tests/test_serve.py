@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.serve import LIVE_PATH, inject
+from briefing.commands.serve import LIVE_PATH, inject
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-11-21"

@@ -18,9 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from briefing import site
 from briefing.cli import main
-from briefing.outputs import Transaction
+from briefing.publish import site
+from briefing.publish.transaction import Transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "facts"

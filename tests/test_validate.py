@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from briefing.errors import Problems
-from briefing.limits import LIMITS
-from briefing.load import find_dossiers
-from briefing.validate import Dossier, closest_passage, fold, load_dossier
+from briefing.dossier.archives import closest_passage, fold
+from briefing.dossier.discover import find_dossiers
+from briefing.dossier.dossier import Dossier
+from briefing.dossier.validate import load_dossier
+from briefing.foundation.errors import Problems
+from briefing.foundation.limits import LIMITS
 from conftest import DEMO
 
 SPEC = """\

@@ -18,22 +18,23 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
-from briefing.errors import suggest
-from briefing.limits import LIMITS
-from briefing.load import Plain
-from briefing.scales import (
+from briefing.dossier.reader import Plain
+from briefing.foundation.errors import suggest
+from briefing.foundation.limits import LIMITS
+from briefing.foundation.scales import (
     CONFIDENCE,
     CREDIBILITY,
+    ID_PATTERN,
     LIKELIHOOD,
     QUALIFIERS,
     RELIABILITY,
     SOURCE_KINDS,
     STATUSES,
     TLP_LEVELS,
+    WARNING_KINDS,
 )
+from briefing.foundation.scales import ID_RE as _ID
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-_ID = re.compile(ID_PATTERN)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 __all__ = ["CONFIDENCE", "CREDIBILITY", "LIKELIHOOD", "QUALIFIERS", "RELIABILITY", "SOURCE_KINDS", "STATUSES", "TLP_LEVELS", "suggest"]
@@ -307,9 +308,6 @@ IdList = Annotated[list[Id], BeforeValidator(_as_list),
                    WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
 
 
-# The warnings `check` gives about items, by the name `accept:` takes to silence one once it has been looked at.
-WARNING_KINDS = ("single-weak-source", "disagreement", "uncited", "no-publisher", "no-date",
-                 "published-after-accessed", "judgment-before-fact", "status-date-before-known")
 _KIND = _choice(*WARNING_KINDS)
 _KIND_SCHEMA = {"type": "string", "enum": list(WARNING_KINDS)}
 Accept = Annotated[list[_KIND], BeforeValidator(_as_list),  # type: ignore[valid-type]

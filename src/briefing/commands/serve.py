@@ -2,7 +2,7 @@
 
 The output folder is served on 127.0.0.1 by the standard library's HTTP server
 in a thread, while the main thread watches the facts and templates (watchfiles)
-and rebuilds through the same `outputs.build` as `briefing build`, so the
+and rebuilds through the same `commands.build` as `briefing build`, so the
 preview is exactly what would be published. Pages served by the preview carry a
 small script that polls `/.briefing/live` and reloads when a build finished; the
 files on disk never get it. A failed build leaves the last good site in place
@@ -11,11 +11,8 @@ files on disk never get it. A failed build leaves the last good site in place
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import copy
 import errno
-import gc
 import http.server
 import io
 import json
@@ -28,6 +25,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
+
+from briefing.dossier.workspace import facts_folder
+from briefing.foundation import collector
+from briefing.foundation.console import report
+from briefing.foundation.errors import BuildStepError, Failure, UsageError
+from briefing.foundation.layout import TEMP_MARK
+from briefing.foundation.options import Options
+from briefing.foundation.resources import templates_dir
 
 LIVE_PATH = "/.briefing/live"
 HOST = "127.0.0.1"
@@ -185,22 +190,20 @@ class _Tee(io.TextIOBase):
         self.stream.flush()
 
 
-def rebuild(args: argparse.Namespace, state: LiveState, loud: bool = True, first: bool = False) -> bool:
+def rebuild(options: Options, state: LiveState, loud: bool = True, first: bool = False) -> bool:
     """Build once as `briefing build` would; on failure keep the last good site and tell the pages.
 
     A wrong command line (unknown dossier, bad date) ends the preview when it
     is found by the first build; later it may be a dossier folder being
     renamed, so the preview reports it and waits for the next change.
     """
-    from briefing.cli import report
-    from briefing.errors import Failure, UsageError
-    from briefing.outputs import build
+    from briefing.commands import build
 
     started = time.perf_counter()
     tee = _Tee(sys.stderr)
     with contextlib.redirect_stderr(tee):
         try:
-            code = build(args)
+            code = build.run(options)
         except Failure as exc:
             report(exc.problems)
             code = 1
@@ -209,14 +212,17 @@ def rebuild(args: argparse.Namespace, state: LiveState, loud: bool = True, first
                 raise
             print(f"briefing: error: {exc}", file=sys.stderr)
             code = 1
-        except Exception as exc:  # a preview outlives one broken build; `briefing build` shows the rest
-            print(f"briefing: error: the build failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        except BuildStepError as exc:
+            print(f"briefing: error: {exc}", file=sys.stderr)
+            code = 1
+        except Exception as exc:  # a bug: a preview outlives one broken build; `briefing build --debug` shows the rest
+            print(f"briefing: internal error: {type(exc).__name__}: {exc} (a bug; `briefing build --debug` shows where)",
+                  file=sys.stderr)
             code = 1
         finally:
-            # A build freezes what it made for speed (cli.no_cyclic_gc); a preview lives on, so it
+            # A build freezes what it made for speed (collector.no_cyclic_gc); a preview lives on, so it
             # hands the previous build's objects back to the collector before the next one.
-            gc.unfreeze()
-            gc.collect()
+            collector.thaw()
     if code == 0:
         state.built()
         if loud:
@@ -231,12 +237,9 @@ def rebuild(args: argparse.Namespace, state: LiveState, loud: bool = True, first
 # --- watching ---------------------------------------------------------------------------------
 
 
-def watched_folders(args: argparse.Namespace) -> list[Path]:
+def watched_folders(options: Options) -> list[Path]:
     """The folders whose changes call for a rebuild: the facts, the default and the user's templates."""
-    from briefing.cli import facts_folder
-    from briefing.resources import templates_dir
-
-    folders = [facts_folder(args), templates_dir(), getattr(args, "templates", None)]
+    folders = [facts_folder(options), templates_dir(), options.templates]
     unique = {p.resolve(): None for p in folders if p is not None and p.is_dir()}
     return list(unique)
 
@@ -244,8 +247,6 @@ def watched_folders(args: argparse.Namespace) -> list[Path]:
 def change_filter(out: Path) -> Callable[[Any, str], bool]:
     """Ignore the output folder (a build would trigger itself), temp files and editors' droppings."""
     import watchfiles
-
-    from briefing.outputs import TEMP_MARK
 
     default = watchfiles.DefaultFilter()
     out = out.resolve()
@@ -284,41 +285,40 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 # --- the command ------------------------------------------------------------------------------
 
 
-def serve(args: argparse.Namespace) -> int:
+def run(options: Options) -> int:
     """Serve `--out` on 127.0.0.1:`--port`, rebuilding on change, until Ctrl-C or SIGTERM (exit 0).
 
     Exit 1 when the port cannot be had, 2 (via `UsageError`) when the command
     line is wrong, as `briefing build` would say.
     """
-    loud = not args.quiet
-    folders = watched_folders(args)
-    build_args = copy.copy(args)
-    build_args.quiet = True  # the file list of every rebuild is noise here; problems still print
+    loud = not options.quiet
+    folders = watched_folders(options)
+    quiet = options.replace(quiet=True)  # the file list of every rebuild is noise here; problems still print
     state = LiveState()
     try:
-        server = bind(args.out, args.port, state)
+        server = bind(options.out, options.port, state)
     except OSError as exc:
-        print(f"briefing: error: {_bind_problem(exc, args.port)}", file=sys.stderr)
+        print(f"briefing: error: {_bind_problem(exc, options.port)}", file=sys.stderr)
         return 1
     with server, _sigterm_as_interrupt(), contextlib.suppress(KeyboardInterrupt):
-        _run(server, build_args, state, folders, loud)
+        _run(server, quiet, state, folders, loud)
     print("Stopped.", file=sys.stderr, flush=True)
     return 0
 
 
-def _run(server: http.server.ThreadingHTTPServer, args: argparse.Namespace, state: LiveState,
+def _run(server: http.server.ThreadingHTTPServer, options: Options, state: LiveState,
          folders: list[Path], loud: bool) -> None:
     """Build, serve in a thread, then rebuild on every change; returns only by an exception."""
-    args.out.mkdir(parents=True, exist_ok=True)
-    rebuild(args, state, loud, first=True)
+    options.out.mkdir(parents=True, exist_ok=True)
+    rebuild(options, state, loud, first=True)
     thread = threading.Thread(target=server.serve_forever, name="briefing-preview", daemon=True)
     thread.start()
     try:
-        print(f"Serving {args.out} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
-        for names in _changes(folders, args.out):
+        print(f"Serving {options.out} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+        for names in _changes(folders, options.out):
             if loud:
                 print(f"Changed: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}", file=sys.stderr, flush=True)
-            rebuild(args, state, loud)
+            rebuild(options, state, loud)
     finally:
         server.shutdown()
 

@@ -8,60 +8,22 @@ exists but is broken is not reported a second time as "unknown".
 from __future__ import annotations
 
 import difflib
-import heapq
-import os
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from briefing import select
-from briefing.errors import Problem, Problems, display_path
-from briefing.limits import LIMITS
-from briefing.load import DOSSIER_FILE, Document, Marks, Path_, load_file, yaml_files
-from briefing.model import DossierFile, Fact, Judgment, Source, describe, suggest
+from briefing.dossier.archives import check_archives
+from briefing.dossier.checks import check_time, warn
+from briefing.dossier.discover import DOSSIER_FILE, yaml_files
+from briefing.dossier.dossier import Dossier, Where
+from briefing.dossier.model import DossierFile, Fact, Judgment, Source, describe, suggest
+from briefing.dossier.reader import Document, Path_, load_file
+from briefing.foundation.errors import Problems
+from briefing.foundation.limits import LIMITS
 
 KINDS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact, "judgments": Judgment}
 SINGULAR = {"sources": "source", "facts": "fact", "judgments": "judgment"}
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where an item was written: its file and the positions of its values, which outlive the file's data."""
-
-    path: Path
-    marks: Marks
-
-    def problem(self, problems: Problems, sub: Path_, message: str, *, warning: bool = False, key: bool = False) -> None:
-        line, col = self.marks.where(sub, key)
-        problems.add(Problem(self.path, line, col, message, "warning" if warning else "error"))
-
-    def __str__(self) -> str:
-        """`path:line:col` of the item's id (else of the item), the form editors and terminals can open."""
-        line, col = self.marks.where(("id",))
-        return f"{display_path(self.path)}:{line}:{col}"
-
-
-@dataclass
-class Dossier:
-    """A whole dossier, valid as far as its items are: what every later stage reads."""
-
-    id: str
-    folder: Path
-    spec: DossierFile
-    files: list[Path]
-    sources: dict[str, Source] = field(default_factory=dict)
-    facts: dict[str, Fact] = field(default_factory=dict)
-    judgments: dict[str, Judgment] = field(default_factory=dict)
-    where: dict[tuple[str, str], Where] = field(default_factory=dict)
-    archives: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def templates(self) -> Path | None:
-        folder = self.folder / "templates"
-        return folder if folder.is_dir() else None
 
 
 # --- loading one dossier -------------------------------------------------------------
@@ -333,169 +295,3 @@ def _rotate(cycle: list[str], first: str) -> list[str]:
     return cycle[i:] + cycle[:i]
 
 
-def check_archives(dossier: Dossier, problems: Problems) -> None:
-    """Archive copies must sit inside the dossier, and every quote must occur in its source's copy."""
-    root = dossier.folder.resolve()
-    for sid, source in dossier.sources.items():
-        if source.archive is None:
-            continue
-        where = dossier.where[("sources", sid)]
-        shown = source.archive if len(source.archive) <= 80 else source.archive[:80] + "..."
-
-        def bad(message: str, sid: str = sid, where: Where = where) -> None:
-            where.problem(problems, ("archive",), f"source '{sid}': {message}")
-
-        try:  # resolve() and stat() fail on links that loop and on names too long for the file system
-            target = (dossier.folder / source.archive).resolve()
-            if os.path.isabs(source.archive) or not target.is_relative_to(root):
-                bad(f"archive '{shown}' points outside the dossier folder")
-                continue
-            if target.is_dir():
-                bad(f"archive '{shown}' is a folder; name the text file in it")
-                continue
-            if not target.is_file():
-                bad(f"archive file '{shown}' does not exist")
-                continue
-            if target.stat().st_size > LIMITS.max_archive_bytes:
-                bad(f"archive is over the limit of {LIMITS.max_archive_bytes:,} bytes")
-                continue
-            dossier.archives[sid] = target.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            bad(f"archive '{shown}' is not a readable UTF-8 text file")
-        except (OSError, RuntimeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a link that loops"
-            bad(f"archive '{shown}' cannot be read ({reason})")
-    folded = {sid: fold(text) for sid, text in dossier.archives.items()}
-    for fid, fact in dossier.facts.items():
-        for i, cite in enumerate(fact.sources):
-            if cite.quote is None or cite.source not in folded:
-                continue
-            quote = fold(cite.quote)
-            if quote not in folded[cite.source]:
-                near = closest_passage(dossier.archives[cite.source], cite.quote)
-                dossier.where[("facts", fid)].problem(
-                    problems, ("sources", i, "quote"),
-                    f"fact '{fid}': quote not found in the archive of '{cite.source}'; closest passage: \"{near}\"",
-                )
-
-
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                       "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                       "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
-                       "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00a0": " "})
-
-
-def fold(text: str) -> str:
-    """Text compared for quotes: white space folded, case folded, typographic quotes and dashes plain."""
-    return " ".join(text.translate(_FOLD).casefold().split())
-
-
-def closest_passage(haystack: str, needle: str) -> str:
-    """The stretch of `haystack` most like `needle`, to show next to a quote that was not found.
-
-    Words are compared folded and without punctuation, but shown as the archive
-    writes them, so that the analyst can copy the passage back into the quote.
-    Comparing the quote with every window of a long archive, character by
-    character, costs seconds per missing quote per 100 KB; so windows are first
-    ranked by how many of the quote's words they hold (linear), and only the best
-    few are compared, word by word, on at most the quote's first words.
-    """
-    words = haystack.split()
-    if not words:
-        return ""
-    folded = fold(haystack).split(" ")
-    if len(folded) != len(words):  # fold() splits where str.split() does; stay correct if that ever changes
-        folded = [fold(w) for w in words]
-    tokens = [_NON_WORD.sub("", w) for w in folded]
-    target = [_NON_WORD.sub("", w) for w in fold(needle).split(" ")][:_MAX_WORDS]
-    size = len(target)
-    wanted = {w[:5] for w in target} - {""}
-    hits = [0]
-    for token in tokens:  # prefix sums of "this archive word is also in the quote" (first letters: troop/troops)
-        hits.append(hits[-1] + (token[:5] in wanted))
-    starts = range(0, max(1, len(words) - size + 1))
-    ranked = heapq.nlargest(_CANDIDATES, starts, key=lambda i: (hits[min(i + size, len(words))] - hits[i], -i))
-    best, best_ratio = ranked[0], -1.0
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(target)
-    for start in sorted(ranked):
-        matcher.set_seq1(tokens[start : start + size])
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = start, ratio
-    return " ".join(words[best : best + size])[:200]
-
-
-_CANDIDATES = 16
-_MAX_WORDS = 40  # the passage shown is cut at 200 characters anyway
-_NON_WORD = re.compile(r"\W+")
-
-
-def check_time(dossier: Dossier, problems: Problems) -> None:
-    """Dates that contradict each other are almost always typos; say so."""
-    for sid, source in dossier.sources.items():
-        if source.published is not None and source.published.first > source.accessed.last:
-            _warn(problems, dossier, "published-after-accessed", ("sources", sid), [source], ("published",),
-                  f"source '{sid}': published {source.published} is after accessed {source.accessed}")
-    for fid, fact in dossier.facts.items():
-        if fact.status_date is None:
-            continue
-        if fact.status == "reported":
-            dossier.where[("facts", fid)].problem(
-                problems, ("status_date",), f"fact '{fid}': status_date {fact.status_date} says when the status changed, but the "
-                "status is 'reported'; give the status it took then (confirmed, disputed, denied or retracted)")
-            continue
-        known = select.known_from(fact, dossier.sources)
-        if known is not None and fact.status_date.last < known:
-            _warn(problems, dossier, "status-date-before-known", ("facts", fid), [fact], ("status_date",),
-                  f"fact '{fid}': status_date {fact.status_date} is before the fact is known ({known}); "
-                  f"briefs show it as {fact.status} from the day it is known")
-    for jid, judgment in dossier.judgments.items():
-        for i, fid in enumerate(judgment.based_on):
-            fact = dossier.facts.get(fid)
-            if fact is None:
-                continue
-            known = select.known_from(fact, dossier.sources)
-            if known is not None and known > judgment.date.last:
-                _warn(problems, dossier, "judgment-before-fact", ("judgments", jid), [judgment], ("based_on", i),
-                      f"judgment '{jid}' is dated {judgment.date} but rests on fact '{fid}', known only from {known}; "
-                      "briefs before that day will show the judgment without it")
-
-
-def warn(dossier: Dossier, problems: Problems) -> None:
-    """Warnings: things a brief can live with but an analyst should look at."""
-    cited = {c.source for f in dossier.facts.values() for c in f.sources}
-    for sid, source in dossier.sources.items():
-        head = ("sources", sid)
-        if sid not in cited:
-            _warn(problems, dossier, "uncited", head, [source], ("id",), f"source '{sid}': never cited by a fact")
-        if source.publisher is None:
-            _warn(problems, dossier, "no-publisher", head, [source], ("id",),
-                  f"source '{sid}': no publisher (shown as \"publisher not stated\")")
-        if source.published is None:
-            _warn(problems, dossier, "no-date", head, [source], ("id",),
-                  f"source '{sid}': no publication date (its facts count from accessed {source.accessed})")
-    for fid, fact in dossier.facts.items():
-        cites = [dossier.sources[c.source] for c in fact.sources if c.source in dossier.sources]
-        if len(cites) == 1 and cites[0].reliability in ("E", "F"):
-            _warn(problems, dossier, "single-weak-source", ("facts", fid), [fact], ("sources",),
-                  f"fact '{fid}': rests on one source, graded {cites[0].reliability}")
-    for clash in select.disagreements(dossier):
-        if len({f.id for f in clash.facts}) < len(clash.facts):
-            continue  # a fact contradicting itself is already an error
-        _warn(problems, dossier, "disagreement", ("facts", clash.facts[-1].id), clash.facts, clash.sub, clash.warning)
-
-
-def _warn(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,
-          message: str) -> None:
-    """A warning of `kind` on the item at `head`, unless the dossier or one of `items` accepts that kind.
-
-    The kind is printed after the message: it is the name `accept:` takes once
-    an analyst has looked at the warning and decided the dossier stands as it is.
-    """
-    if kind in dossier.spec.accept or any(kind in item.accept for item in items):
-        problems.accepted += 1
-        return
-    dossier.where[head].problem(problems, sub, f"{message} [{kind}]", warning=True)

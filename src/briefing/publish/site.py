@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,20 +19,17 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from briefing import render
-from briefing.errors import UsageError
-from briefing.model import ID_PATTERN, TLP_LEVELS
-from briefing.outputs import BRIEF_NAME, Transaction
-from briefing.resources import assets_dir
+from briefing.foundation.errors import UsageError
+from briefing.foundation.layout import brief_file
+from briefing.foundation.resources import assets_dir
+from briefing.foundation.scales import ID_RE, RESERVED_NAMES, TLP_LEVELS, tlp_class
+from briefing.publish.transaction import BRIEF_NAME, Transaction
+from briefing.render import templates as render
+from briefing.render.formats import FORMATS, LINK_ORDER
 
 SITE_URL_ENV = "BRIEFING_SITE_URL"
 """Where the site will live (https://host/path/); only the feed uses it, to make its links absolute."""
 
-RESERVED = frozenset({"assets"})
-"""Folders of the site that are never dossiers."""
-
-FORMATS = ("html", "pdf", "md")
-_DOSSIER = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -55,21 +51,14 @@ class Entry:
         """The brief's page relative to the site root; its permalink."""
         return self.file("html")
 
-    def file(self, ext: str) -> str:
-        """One format of the brief relative to the site root."""
-        return f"{self.dossier}/{self.day.isoformat()}.{ext}"
+    def file(self, name: str) -> str:
+        """One format of the brief (by its name in render.formats) relative to the site root."""
+        return f"{self.dossier}/{brief_file(self.day, FORMATS[name].extension)}"
 
     @property
     def tlp_class(self) -> str:
         """The CSS class of the marking label, as the brief itself uses it."""
-        return marking_class(self.marking)
-
-
-def marking_class(marking: str) -> str:
-    """`TLP:AMBER+STRICT` -> `tlp-amber-strict`; an unknown marking gets `tlp-unknown`."""
-    if marking not in TLP_LEVELS:
-        return "tlp-unknown"
-    return "tlp-" + marking[4:].lower().replace("+", "-")
+        return tlp_class(self.marking)
 
 
 def highest_marking(entries: list[Entry]) -> str:
@@ -128,7 +117,7 @@ def _published(out: Path) -> dict[Path, Path]:
     if not out.is_dir():
         return files
     for folder in sorted(out.iterdir()):
-        if folder.is_dir() and _DOSSIER.match(folder.name) and folder.name not in RESERVED:
+        if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
             files.update((path, path) for path in folder.iterdir() if BRIEF_NAME.match(path.name))
     return files
 
@@ -157,13 +146,13 @@ def collect(out: Path, txn: Transaction, coming: tuple[Path, ...] = ()) -> dict[
     by_dossier: dict[str, list[Entry]] = {}
     for path, source in sorted(files.items()):
         match = BRIEF_NAME.match(path.name)
-        if match is None or match.group(2) != "html" or path.parent.name in RESERVED:
+        if match is None or match.group(2) != "html" or path.parent.name in RESERVED_NAMES:
             continue
         try:
             day = dt.date.fromisoformat(match.group(1))
         except ValueError:
             continue
-        formats = tuple(ext for ext in FORMATS if path.with_suffix("." + ext) in files)
+        formats = tuple(name for name in LINK_ORDER if path.with_suffix(FORMATS[name].extension) in files)
         by_dossier.setdefault(path.parent.name, []).append(read_entry(path.parent.name, day, _head(source), formats))
     for entries in by_dossier.values():
         entries.sort(key=lambda e: e.day, reverse=True)
@@ -223,7 +212,6 @@ def _environment(overrides: list[Path]) -> jinja2.Environment:
     """The templates' environment with autoescaping on: listings show text read back from pages."""
     env = render.environment(overrides)
     env.autoescape = True
-    env.filters["tlp_class"] = marking_class
     return env
 
 

@@ -1,8 +1,10 @@
-"""The one problem type of the project, and the list that collects them.
+"""The error types of the project: the user's problems, a failed build step, and the program's own bugs.
 
-Every stage reports through `Problem` so that a user always sees the same
-`path:line:col: severity: message` line, whether YAML, the format, a template or
-an output step is at fault, and so that one run can report all of them at once.
+Every input stage reports through `Problem` so that a user always sees the same
+`path:line:col: severity: message` line, whether YAML, the format or a template
+is at fault, and so that one run can report all of them at once. An engine that
+fails on valid input is a `BuildStepError` and a bug is an `InternalError`:
+neither is ever blamed on a YAML position.
 """
 
 from __future__ import annotations
@@ -136,3 +138,23 @@ class Failure(Exception):
 
 class UsageError(Exception):
     """The command line itself is wrong (exit code 2)."""
+
+
+class BuildStepError(Exception):
+    """An engine failed on valid input (the PDF engine, the search indexer, the disk): exit 1, never blamed on the YAML.
+
+    `step` names the engine or step, `target` the brief or file it was making;
+    the message is what the engine said. The command line prints one line,
+    and the traceback only with --debug.
+    """
+
+    def __init__(self, step: str, target: str, message: str) -> None:
+        super().__init__(f"{step} failed on {target}: {message}")
+        self.step, self.target, self.message = step, target, message
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable, for worker processes
+        return (BuildStepError, (self.step, self.target, self.message))
+
+
+class InternalError(Exception):
+    """A bug in the program itself, not in the user's input: reported as such, with the traceback under --debug."""

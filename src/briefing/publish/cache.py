@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing import __version__
-from briefing.limits import LIMITS
+from briefing.foundation.limits import LIMITS
 
 CACHE_NAME = ".briefing-cache.json"
 FORMAT_VERSION = 1
@@ -77,8 +77,10 @@ def code_hash() -> str:
     renders differently. Reading the package's few files costs about 2 ms.
     """
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix()
+        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

@@ -8,11 +8,11 @@ selection.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from briefing.model import (
+from briefing.dossier.dossier import Dossier
+from briefing.dossier.model import (
     RELIABILITY,
     TLP_LEVELS,
     Fact,
@@ -22,153 +22,10 @@ from briefing.model import (
     PartialDate,
     Section,
     Source,
-    When,
 )
+from briefing.dossier.rules import disagreements, figure_range, known_from, marking_rank, overlap, source_day, span_of, status_on
 
-if TYPE_CHECKING:
-    from briefing.validate import Dossier
-
-ABOUT = 0.10  # "about" a value covers +/- 10 % of it when figures are compared
 KEEP_JUDGMENTS = 5  # with a reading window, the newest judgments a brief always shows in full
-
-
-def known_from(fact: Fact, sources: dict[str, Source]) -> dt.date | None:
-    """The day a fact became known: its earliest source's publication (else access) day, counted from its last day."""
-    days = [source_day(sources[c.source]) for c in fact.sources if c.source in sources]
-    return min(days) if days else None
-
-
-def source_day(source: Source) -> dt.date:
-    return (source.published or source.accessed).last
-
-
-def status_on(fact: Fact, day: dt.date) -> str:
-    """The fact's status as of `day`: until its `status_date` (its last day) it was only reported."""
-    if fact.status_date is not None and fact.status_date.last > day:
-        return "reported"
-    return fact.status
-
-
-def _final_status(fact: Fact) -> str:
-    return fact.status
-
-
-def marking_rank(marking: str) -> int:
-    return TLP_LEVELS.index(marking)
-
-
-# --- figures and disagreements ---------------------------------------------------------
-
-
-def figure_range(figure: Figure) -> tuple[float, float]:
-    """The values a figure allows, given its qualifier."""
-    v = figure.value
-    if figure.qualifier == "about":
-        return (v - abs(v) * ABOUT, v + abs(v) * ABOUT)
-    if figure.qualifier == "at-least":
-        return (v, float("inf"))
-    if figure.qualifier == "at-most":
-        return (float("-inf"), v)
-    return (v, v)
-
-
-def _span(when: When | None, fallback: dt.date | None) -> tuple[dt.date, dt.date] | None:
-    if when is not None:
-        return (when.first, when.last)
-    return (fallback, fallback) if fallback else None
-
-
-def _overlap(a: tuple[Any, Any] | None, b: tuple[Any, Any] | None) -> bool:
-    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
-
-
-@dataclass
-class Clash:
-    """Facts that disagree: on a figure, by explicit contradiction, or by denial or dispute."""
-
-    kind: str  # "figure", "contradiction", "denied", "disputed"
-    facts: list[Fact]
-    metric: str | None = None
-    sub: tuple[str | int, ...] = ()
-
-    @property
-    def warning(self) -> str:
-        a = self.facts[0]
-        if self.kind == "figure":
-            b = self.facts[1]
-            fa = next(f for f in a.figures if f.metric == self.metric)
-            fb = next(f for f in b.figures if f.metric == self.metric)
-            return (f"fact '{b.id}' reports {fb.qualifier} {fb.value:g} for metric '{self.metric}' where fact "
-                    f"'{a.id}' reports {fa.qualifier} {fa.value:g} for overlapping dates: the brief shows both")
-        if self.kind == "contradiction":
-            return f"fact '{self.facts[1].id}' contradicts fact '{a.id}': the brief shows both side by side"
-        return f"fact '{a.id}' is {self.kind}: the brief shows it among disagreements and denials"
-
-
-def disagreements(dossier: Dossier, facts: list[Fact] | None = None,
-                  status: Callable[[Fact], str] = _final_status) -> list[Clash]:
-    """Every disagreement among `facts` (default: all of the dossier's), in a stable order.
-
-    For a brief (`facts` given) a superseded fact's figure no longer counts, and
-    `status` gives each fact's status on the brief's day. For `check` (the whole
-    dossier) superseded figures count, since briefs from before the update show
-    them; only a fact and its own updates are never compared.
-    """
-    pool = list(dossier.facts.values()) if facts is None else facts
-    ids = {f.id for f in pool}
-    clashes: list[Clash] = []
-    for fact in pool:
-        if (state := status(fact)) in ("denied", "disputed"):
-            clashes.append(Clash(state, [fact], sub=("status",)))
-        for i, other in enumerate(fact.contradicts):
-            if other in ids and other != fact.id:
-                clashes.append(Clash("contradiction", [dossier.facts[other], fact], sub=("contradicts", i)))
-    superseded = {f.supersedes for f in pool if f.supersedes} if facts is not None else set()
-    counted = [f for f in pool if status(f) not in ("retracted", "denied") and f.id not in superseded]
-    return clashes + _figure_clashes(dossier, counted)
-
-
-def _figure_clashes(dossier: Dossier, facts: list[Fact]) -> list[Clash]:
-    """Pairs of figures on one metric with overlapping dates and values that cannot both hold.
-
-    A sweep over the facts sorted by start date compares each figure only with
-    those whose dates still overlap it, so a dossier that grows for years costs
-    little more than its overlaps.
-    """
-    by_metric: dict[str, list[tuple[tuple[dt.date, dt.date], int, Fact, int]]] = {}
-    for order, fact in enumerate(facts):
-        span = _span(fact.date, known_from(fact, dossier.sources))
-        if span is None:
-            continue
-        for i, fig in enumerate(fact.figures):
-            by_metric.setdefault(fig.metric, []).append((span, order, fact, i))
-    clashes: list[Clash] = []
-    for metric, entries in sorted(by_metric.items()):
-        entries.sort(key=lambda e: (e[0][0], e[1]))
-        active: list[tuple[tuple[dt.date, dt.date], int, Fact, int]] = []
-        for entry in entries:
-            span, _, b, bi = entry
-            active = [e for e in active if e[0][1] >= span[0]]
-            for _, _, a, ai in active:
-                if a.id != b.id and not _related(dossier, a, b) and \
-                        not _overlap(figure_range(a.figures[ai]), figure_range(b.figures[bi])):
-                    clashes.append(Clash("figure", [a, b], metric, ("figures", bi, "value")))
-            active.append(entry)
-    return clashes
-
-
-def _related(dossier: Dossier, a: Fact, b: Fact) -> bool:
-    """True when one fact updates the other, directly or through a chain of `supersedes`."""
-    return b.id in _chain(dossier, a) or a.id in _chain(dossier, b)
-
-
-def _chain(dossier: Dossier, fact: Fact) -> set[str]:
-    seen: set[str] = set()
-    current = fact.supersedes
-    while current and current not in seen and current in dossier.facts:
-        seen.add(current)
-        current = dossier.facts[current].supersedes
-    return seen
 
 
 # --- the brief's selection -----------------------------------------------------------------
@@ -268,7 +125,7 @@ class FigureRow:
     @property
     def disputed(self) -> bool:
         ranges = [figure_range(fig) for _, fig in self.current]
-        return any(not _overlap(a, b) for i, a in enumerate(ranges) for b in ranges[:i])
+        return any(not overlap(a, b) for i, a in enumerate(ranges) for b in ranges[:i])
 
 
 @dataclass
@@ -535,6 +392,6 @@ def _figures(dossier: Dossier, views: list[FactView]) -> list[FigureRow]:
 
 
 def _fig_span(view: FactView) -> tuple[dt.date, dt.date]:
-    span = _span(view.fact.date, view.known_from)
+    span = span_of(view.fact.date, view.known_from)
     assert span is not None
     return span

@@ -1,0 +1,264 @@
+"""`build`: validate everything, render everything, then write everything (or nothing).
+
+Two phases. First the dossiers are loaded and validated and every brief is
+rendered in memory (the PDFs in worker processes, started first so that the
+PDF engine's import overlaps the rest). Only when all of that succeeded are the
+files renamed into place together; otherwise the output folder stays as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing.dossier.dossier import Dossier
+from briefing.dossier.workspace import discover, load_all
+from briefing.foundation.collector import no_cyclic_gc
+from briefing.foundation.console import report, sayer
+from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
+from briefing.foundation.layout import CACHE_NAME, SITE_ENTRY, SITE_PAGES, brief_file
+from briefing.foundation.options import Options
+from briefing.foundation.resources import assets_dir, templates_dir
+from briefing.publish import cache
+from briefing.publish.transaction import BRIEF_NAME, Transaction, clean_leftovers, locked, write_atomic
+from briefing.render.formats import FORMATS, Page
+
+
+@dataclass
+class Job:
+    """One brief to make: a dossier as of a day, and what it is compared with."""
+
+    name: str
+    folder: Path
+    as_of: dt.date
+    since: dt.date | None
+    key: str = ""
+    dossier: Dossier | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}/{self.as_of.isoformat()}"
+
+
+def previous_brief(folder: Path, as_of: dt.date, also: list[dt.date] | tuple[dt.date, ...] | None = None) -> dt.date | None:
+    """The newest day before `as_of` with a brief in `folder` (or among `also`): the default --since."""
+    days = [d for d in (also or []) if d < as_of]
+    if folder.is_dir():
+        for name in os.listdir(folder):
+            match = BRIEF_NAME.match(name)
+            if match:
+                with contextlib.suppress(ValueError):
+                    day = dt.date.fromisoformat(match.group(1))
+                    if day < as_of:
+                        days.append(day)
+    return max(days) if days else None
+
+
+def run(options: Options, commands: tuple[str, ...] = ()) -> int:
+    """Build the briefs `options` name; exit 0 done, 1 invalid facts or a failed step."""
+    started = time.perf_counter()
+    problems = Problems()
+    folders = discover(options, problems, commands)
+    days = list(options.days)
+    if options.since is not None and options.since >= days[0]:
+        raise UsageError(f"--since {options.since} must be before --as-of {days[0]}")
+    out = options.out
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output folder '{out}' is not a folder")
+    say = sayer(options.quiet)
+    with _output_errors(out), locked(out, options.quiet):
+        clean_leftovers(out)
+        jobs = [Job(name, folder, day, options.since or previous_brief(out / name, day, days))
+                for name, folder in folders.items() for day in days]
+        record = cache.Cache(out)
+        templates = template_dirs(options)
+        for job in jobs:
+            job.key = cache.brief_key(job.folder, templates, _cache_options(options, job))  # the folder holds its own templates
+        stale = [j for j in jobs if options.no_cache or not record.fresh(j.label, j.key)]
+        if not stale and record.fresh(SITE_ENTRY, cache.site_key(options.site_url)):
+            return _up_to_date(jobs, record, problems, options, started)
+        workers = _workers(options, len(stale)) if stale else None
+        try:
+            written = _build_stale(stale, record, problems, options, say, workers)
+        finally:
+            if workers is not None:
+                workers.close()
+    if written is None:
+        return 1
+    if not options.quiet:
+        for path in written:
+            print(path)
+        fresh = len(jobs) - len(stale)
+        note = f" ({fresh} up to date)" if fresh else ""
+        say(f"Built {len(stale)} brief(s){note} in {time.perf_counter() - started:.1f} s{_warned(len(problems.warnings))}.")
+    return 0
+
+
+@contextlib.contextmanager
+def _output_errors(out: Path) -> Any:
+    """The output folder cannot be written (read-only, a dangling link, a full disk): one line, exit 1."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or out
+        raise BuildStepError("writing the output", str(where), exc.strerror or str(exc)) from exc
+
+
+def _workers(options: Options, count: int) -> Any:
+    """Worker processes for the formats laid out in workers (the PDF), when any is wanted."""
+    if not any(FORMATS[name].in_worker for name in options.formats):
+        return None
+    from briefing.render.workers import Workers
+
+    return Workers(min(options.jobs, count))
+
+
+def _warned(count: int) -> str:
+    """The end of the closing line: how many warnings went before, so that a long list is not missed or mistaken for failure."""
+    return f", with {count} warning{'s' if count != 1 else ''} above (--strict makes them errors)" if count else ""
+
+
+def _cache_options(options: Options, job: Job) -> dict[str, Any]:
+    return {"formats": list(options.formats), "as_of": job.as_of, "since": job.since, "max_marking": options.max_marking,
+            "pdf_variant": options.pdf_variant, "facts": str(job.folder)}
+
+
+def template_dirs(options: Options) -> list[Path]:
+    """Template folders shared by every brief: --templates, then the defaults (a dossier's own come first per brief)."""
+    return [*([options.templates] if options.templates else []), templates_dir()]
+
+
+def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, options: Options, started: float) -> int:
+    """Nothing changed: replay the recorded warnings and stop, without loading anything heavy."""
+    report(problems)
+    warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
+    for line in warnings:
+        print(line, file=sys.stderr)
+    if options.strict and (warnings or problems):
+        return 1
+    sayer(options.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s){_warned(len(warnings))}.")
+    return 0
+
+
+def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, options: Options,
+                 say: Any, workers: Any) -> list[Path] | None:
+    """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
+    names = {j.name: j.folder for j in stale}
+    before = len(problems.items)
+    dossiers = load_all(names, problems)
+    report(problems)
+    if problems.failed(options.strict):
+        return None
+    for dossier in dossiers:  # positions matter only for messages, all given by now: free them
+        dossier.where.clear()
+    by_name = {d.id: d for d in dossiers}
+    lines: dict[str, list[str]] = {name: [] for name in names}
+    for problem in sorted(problems.items[before:], key=lambda p: p.sort_key()):
+        for name, folder in names.items():
+            if Path(problem.path).resolve().is_relative_to(folder.resolve()):
+                lines[name].append(str(problem))
+    for job in stale:
+        job.dossier = by_name[job.name]
+    return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
+
+
+def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cache,
+                 warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
+    """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
+
+    Each brief's PDF is handed to a worker as soon as its HTML exists; the rest
+    of its text files, the site pages and the staging happen while it is laid
+    out, so the PDF engine's time overlaps everything else.
+    """
+    from briefing.publish import site
+
+    out = options.out
+    txn = Transaction(out)
+    asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
+    try:
+        problems = Problems()
+        pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
+        for job in jobs:
+            try:
+                files, futures = _render_job(job, options, txn, asset_dirs, workers, say)
+            except Problem as problem:  # a template mistake: reported with the others once every brief was tried
+                problems.add(problem)
+                continue
+            if futures:
+                pending.append((job, files, futures))
+            else:
+                record.record(job.label, job.key, files, warnings.get(job.name, []))
+        if problems:
+            raise Failure(problems)
+        # The site pages go first too: they only need to know which files are coming.
+        coming = tuple(_target(out, job, name) for job, _, futures in pending for name, _ in futures)
+        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming)
+        site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
+        for job, files, futures in pending:
+            for name, future in futures:
+                try:
+                    files.update(_stage(txn, job, {FORMATS[name].extension: future.get()}))
+                except BuildStepError as exc:
+                    raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
+            record.record(job.label, job.key, files, warnings.get(job.name, []))
+        written = txn.commit()
+    except BaseException:
+        txn.rollback()
+        raise
+    # The record goes last: killed before this, the next build just renders again.
+    record.record_disk(SITE_ENTRY, cache.site_key(options.site_url), site_pages)
+    write_atomic(out / CACHE_NAME, record.dump())
+    return [p for p in written if not p.name.startswith(".")]
+
+
+def _target(out: Path, job: Job, name: str) -> Path:
+    return out / job.name / brief_file(job.as_of, FORMATS[name].extension)
+
+
+def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, bytes]:
+    """Stage one brief's files (by file-name suffix) beside their targets; returns them by target path."""
+    folder = txn.root / job.name
+    files = {folder / f"{job.as_of.isoformat()}{suffix}": data for suffix, data in result.items()}
+    for path, data in files.items():
+        txn.stage(path, data)
+    return files
+
+
+def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
+                say: Any) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
+    """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
+
+    The PDF is started right after the brief's HTML, before the fact register:
+    for a big dossier the register is the longest text to render, and it is
+    rendered while the worker lays the PDF out instead of before.
+    """
+    from briefing.brief.select import select_brief
+    from briefing.foundation.layout import register_name
+    from briefing.render import templates
+
+    assert job.dossier is not None
+    # The dossier's own templates are the most specific, then --templates, then the defaults.
+    overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
+    env = templates.environment(overrides)
+    with no_cyclic_gc():
+        brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking)
+        rendered = templates.render_brief(brief, env, options.formats)
+        page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
+        futures = []
+        for name in options.formats:
+            if FORMATS[name].in_worker and workers is not None:
+                say(f"Rendering the {FORMATS[name].label} of {job.label} ...")
+                futures.append((name, workers.submit(name, page)))
+        texts: dict[str, bytes] = {}
+        for name in options.formats:
+            if not FORMATS[name].in_worker:
+                texts[FORMATS[name].extension] = FORMATS[name].render(page)
+        if "html" in options.formats:
+            texts[register_name(job.as_of).removeprefix(job.as_of.isoformat())] = templates.render_register(brief, env)
+    return _stage(txn, job, texts), futures

@@ -1,0 +1,57 @@
+"""The dossiers a command works on: the facts folder, the dossiers named in it, loaded and validated."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from briefing.dossier.discover import find_dossiers
+from briefing.dossier.dossier import Dossier
+from briefing.foundation.collector import no_cyclic_gc
+from briefing.foundation.errors import Failure, Problems, UsageError, suggest
+from briefing.foundation.options import Options
+
+
+def facts_folder(options: Options) -> Path:
+    """--facts, else facts/ here, else the bundled demo so that a first run shows a real brief."""
+    if options.facts is not None:
+        if not options.facts.is_dir():
+            what = "is not a folder" if options.facts.exists() else "does not exist"
+            raise UsageError(f"facts folder '{options.facts}' {what}")
+        return options.facts
+    here = Path("facts")
+    if here.is_dir():
+        return here
+    from briefing.foundation.resources import demo_facts_dir
+
+    if not options.quiet:
+        print("No facts/ folder here: using the bundled demo dossier.", file=sys.stderr)
+    return demo_facts_dir()
+
+
+def discover(options: Options, problems: Problems, commands: tuple[str, ...] = ()) -> dict[str, Path]:
+    """The dossier folders named on the command line (all by default), by id; cheap, no parsing.
+
+    `commands` are the program's command names: a dossier name that looks like
+    one (`build.py init`) is answered with the nearest real command too.
+    """
+    facts_dir = facts_folder(options)
+    found = find_dossiers(facts_dir, problems)
+    names = list(dict.fromkeys(options.dossiers)) or sorted(found)
+    for name in names:
+        if name not in found:
+            hint = suggest(name, [*found, *commands])
+            raise UsageError(f"unknown dossier '{name}' in {facts_dir}{hint}")
+    if not names:
+        if problems.errors:  # there are dossier folders, but none is usable (a folder name that is not an id): bad facts
+            raise Failure(problems)
+        raise UsageError(f"no dossiers in {facts_dir} (a dossier is a folder holding dossier.yaml)")
+    return {name: found[name] for name in names}
+
+
+def load_all(folders: dict[str, Path], problems: Problems) -> list[Dossier]:
+    """Load and validate the dossiers in `folders`; every problem goes into `problems`."""
+    from briefing.dossier.validate import load_dossier
+
+    with no_cyclic_gc():
+        return [d for d in (load_dossier(folder, problems) for folder in folders.values()) if d is not None]

@@ -1,0 +1,26 @@
+"""The names of everything a build writes, in one place: briefs, registers, the site's pages, hidden files.
+
+Both the pages (which link to each other) and the writer (which puts them in
+place) read these names, so a link and the file it points to cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+TEMP_MARK = ".briefing-tmp-"  # staged files; a killed build's are removed by the next
+LOCK_NAME = ".briefing.lock"
+CACHE_NAME = ".briefing-cache.json"
+ASSETS = "assets"  # the site's stylesheet and fonts; never a dossier's name (scales.RESERVED_NAMES)
+SITE_ENTRY = "_site"  # the cache record of the site pages
+SITE_PAGES = ("index.html", "feed.xml")
+
+
+def brief_file(day: dt.date, extension: str) -> str:
+    """`2024-10-20.pdf`: a brief's file in its dossier's folder (extension with its dot)."""
+    return f"{day.isoformat()}{extension}"
+
+
+def register_name(day: dt.date) -> str:
+    """The register's file name beside the brief (not a dated brief name, so the site does not list it)."""
+    return f"{day.isoformat()}.register.html"

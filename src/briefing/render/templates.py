@@ -1,0 +1,165 @@
+"""Templates: the Jinja environment with the user's folders first, its filters and named values, and
+the rendering of a brief into its Markdown and HTML page.
+
+Markdown is the one content source: the Markdown template writes the brief,
+`render.markdown` turns the same text into the HTML body, and the HTML layout
+template only adds page chrome. The PDF is made from that HTML, so the three
+never disagree.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import jinja2
+
+from briefing import __version__
+from briefing.brief.select import Brief
+from briefing.foundation.errors import InternalError, Problem, display_path
+from briefing.foundation.layout import brief_file, register_name
+from briefing.foundation.resources import templates_dir
+from briefing.foundation.scales import (
+    CONFIDENCE,
+    CREDIBILITY,
+    LIKELIHOOD,
+    RELIABILITY,
+    SOURCE_KIND_WORDS,
+    TLP_COLOURS,
+    WARNING_KINDS,
+    tlp_class,
+)
+from briefing.render import markers
+from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
+from briefing.render.markdown import inline_html, markdown_to_html
+from briefing.render.text import autolink, cite, long_date, md_inline, md_text, number, qualified, ranges, ref
+
+
+def environment(extra: list[Path] | None = None) -> jinja2.Environment:
+    """Jinja with the user's template folders searched before the defaults."""
+    folders = [str(p) for p in (extra or []) if p is not None] + [str(templates_dir())]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml", "html.j2", "xml.j2"), default_for_string=False),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(long_date=long_date, md=md_text, inline=md_inline, number=number,
+                       qualified=qualified, cite=cite, ref=ref, ranges=ranges, autolink=autolink,
+                       inline_html=inline_html)
+    env.globals.update(LIKELIHOOD=LIKELIHOOD, CONFIDENCE=CONFIDENCE, RELIABILITY=RELIABILITY,
+                       CREDIBILITY=CREDIBILITY, TLP_COLOURS=TLP_COLOURS, SOURCE_KINDS=SOURCE_KIND_WORDS,
+                       WARNING_KINDS=WARNING_KINDS, version=__version__, mark=markers.MARK)
+    env.filters.update(tlp_class=tlp_class)
+    return env
+
+
+def template_problem(exc: Exception, name: str) -> Problem:
+    """A template error as one `template:line: error:` line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(display_path(exc.filename or name), exc.lineno or 1, 1, f"template syntax: {exc.message}")
+    line = 1
+    tb = exc.__traceback__
+    filename = name
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".j2", ".html", ".md", ".xml")) or "template" in code.co_name:
+            filename, line = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    msg = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return Problem(display_path(filename), line, 1, f"template: {msg}")
+
+
+@overload
+def render_template(env: jinja2.Environment, name: str, *, encoded: Literal[False] = False, **context: Any) -> str: ...
+@overload
+def render_template(env: jinja2.Environment, name: str, *, encoded: Literal[True], **context: Any) -> bytes: ...
+def render_template(env: jinja2.Environment, name: str, *, encoded: bool = False, **context: Any) -> str | bytes:
+    """Render one template (as UTF-8 bytes when `encoded`); template mistakes become a Problem, not a traceback.
+
+    The output is streamed into one buffer rather than joined from a list of
+    every fragment, which for a register of thousands of facts would hold
+    hundreds of thousands of small strings at once. A byte buffer also spares
+    the text buffer's four bytes a character and the copy that encoding makes.
+    """
+    try:
+        chunks = env.get_template(name).generate(**context)
+        if encoded:
+            raw = io.BytesIO()
+            for chunk in chunks:
+                raw.write(chunk.encode())
+            return raw.getvalue()
+        text = io.StringIO()
+        for chunk in chunks:
+            text.write(chunk)
+        return text.getvalue()
+    except Problem:
+        raise
+    except Exception as exc:
+        if _is_bug(exc):
+            raise InternalError(f"rendering {name}: {type(exc).__name__}: {exc}") from exc
+        raise template_problem(exc, name) from None
+
+
+def _is_bug(exc: Exception) -> bool:
+    """True when the program, not a template, failed: a Python error raised in the package's own code
+    while one of its own templates was rendering. A user's template override that misuses a filter is
+    the template's problem, and so is every error Jinja itself reports (syntax, undefined names)."""
+    if isinstance(exc, jinja2.TemplateError):
+        return False
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    templates = [f for f in frames if f.endswith(".j2")]
+    own = str(templates_dir())
+    package = str(Path(__file__).resolve().parent.parent)
+    return bool(frames) and frames[-1].startswith(package) and all(f.startswith(own) for f in templates)
+
+
+@dataclass
+class Rendered:
+    """One brief in every text format; the PDF is made from `html`."""
+
+    markdown: str
+    html: str
+
+
+def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...] = ("md", "html"),
+                 assets: str = "../assets") -> Rendered:
+    """The brief's Markdown, and its HTML page when HTML or PDF is wanted.
+
+    `assets` is where the page finds its stylesheet, relative to the brief;
+    the page links the other formats in `formats`, and only those.
+    """
+    context = _context(brief, assets, formats)
+    marked = render_template(env, "brief.md.j2", **context)
+    text = markers.strip(marked)
+    html = ""
+    if "html" in formats or "pdf" in formats:
+        body = markdown_to_html(marked, elsewhere=context["register"])
+        html = render_template(env, "brief.html.j2", body=body, **context)
+    return Rendered(text, html)
+
+
+def render_register(brief: Brief, env: jinja2.Environment, assets: str = "../assets") -> bytes:
+    """The fact register, UTF-8: every fact of the brief in full with all its citations, as an HTML annex.
+
+    Kept out of the brief itself so that a dossier that grows for years still
+    gives a short brief and PDF; the brief links here for everything it summarizes.
+    Encoded as it is rendered: for thousands of facts it is megabytes, held once.
+    """
+    return render_template(env, "register.html.j2", encoded=True, **_context(brief, assets))
+
+
+def _context(brief: Brief, assets: str, formats: tuple[str, ...] = NAMES) -> dict[str, Any]:
+    """What every brief template gets: the brief, and the links to its other formats that were built."""
+    links = [(FORMATS[name].label, brief_file(brief.as_of, FORMATS[name].extension)) for name in LINK_ORDER
+             if name in formats and name != "html"]
+    return {"brief": brief, "dossier": brief.dossier, "spec": brief.dossier.spec, "assets": assets,
+            "register": register_name(brief.as_of), "links": links}

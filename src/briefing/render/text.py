@@ -1,0 +1,157 @@
+"""The filters templates use to write Markdown: dates as a reader says them, numbers, references,
+citations, and analyst text made safe in its place (see SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+from urllib.parse import quote
+
+from briefing.brief.select import FactView, JudgmentView
+from briefing.dossier.model import Interval, PartialDate
+from briefing.render.markers import unmark
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+def long_date(day: dt.date | PartialDate | Interval | None) -> str:
+    """A date as a reader says it: 16 October 2024, October 2024, 2024, or a span of them."""
+    if day is None:
+        return "date not stated"
+    if isinstance(day, Interval):
+        return _span_words(day.start, day.end)
+    if isinstance(day, dt.date):
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    if day.day:
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"  # type: ignore[index]
+    if day.month:
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return str(day.year)
+
+
+def _span_words(start: PartialDate, end: PartialDate) -> str:
+    """An interval as a reader says it, each end at the precision it was given.
+
+    What both ends share is said once (`18–19 March 2024`, `January–February
+    2024`); anything else is spelled out in full (`October 2023 – October 2024`).
+    """
+    if start == end:  # `2024-06/2024-06`: one month, said once
+        return long_date(start)
+    same = start.precision == end.precision
+    if same and start.year == end.year and start.month and end.month:
+        first, last = MONTHS[start.month - 1], MONTHS[end.month - 1]
+        if not start.day:
+            return f"{first}–{last} {end.year}"
+        if start.month == end.month:
+            return f"{start.day}–{end.day} {last} {end.year}"
+        return f"{start.day} {first} – {end.day} {last} {end.year}"
+    if same and not start.month:
+        return f"{start.year}–{end.year}" if start.year != end.year else str(start.year)
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def autolink(url: Any) -> str:
+    """A URL as a Markdown autolink `<...>`: anything that could end it or open markup is percent-encoded."""
+    return "<" + quote(str(url).strip(), safe=":/?#[]@!$&'()*+,;=%~-._") + ">"
+
+
+def ref(item: Any) -> str:
+    """A link to a fact or judgment of the brief: `[F7](#f7)`, `[J2](#j2)`."""
+    label = ("J" if isinstance(item, JudgmentView) else "F") + str(item.number)
+    return f"[{label}](#{label.lower()})"
+
+
+def ranges(views: Any, link: bool = False) -> str:
+    """Fact numbers as compact ranges, `F1–F8, F10, F12–F13`: a long list a reader can still scan.
+
+    With `link`, each number is a Markdown link to its fact.
+    """
+    numbers = sorted({v if isinstance(v, int) else v.number for v in views})
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    name = (lambda n: f"[F{n}](#f{n})") if link else (lambda n: f"F{n}")
+    return ", ".join(name(r[0]) if len(r) == 1 else f"{name(r[0])}–{name(r[-1])}" for r in runs)
+
+
+def md_text(text: Any) -> str:
+    """Plain text made safe inside Markdown: no accidental emphasis, links or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(unmark(str(text)).split())).replace("\\<", "&lt;").replace("\\>", "&gt;")
+
+
+_SAFE_LINK = ("http://", "https://", "mailto:", "#")
+_LINK_TARGET = re.compile(r"\s*\(\s*([^\s)]*)")
+_BLOCK_START = re.compile(r"[#>]|[-+*_](?:\s|$)|([-*_])(?:\s*\1){2,}\s*$|\[[^\]]*\](?::|\s*$)")
+_ORDERED_START = re.compile(r"(\d{1,9})([.)])(?=\s|$)")
+_FENCE_START = re.compile(r"(`{3,}|~{3,})")
+
+
+def _safe_link(target: str) -> bool:
+    """Whether a Markdown link target is a web or mail address or an in-page anchor."""
+    import html
+
+    plain = "".join(ch for ch in html.unescape(target) if ch.isprintable() and not ch.isspace()).lower()
+    return plain.startswith(_SAFE_LINK)
+
+
+def md_inline(text: Any) -> str:
+    """An analyst's inline Markdown on one line, unable to reach past its place (see SECURITY.md).
+
+    Raw HTML is shown as text, never run; `|` cannot end a table cell; the line
+    cannot open a heading, list, quote, rule, code fence or link definition;
+    images, footnote references and links to anything but http, https, mailto
+    or an in-page anchor are shown as the text the analyst typed.
+    """
+    line = " ".join(unmark(str(text)).split()).replace("<", "&lt;")
+    out: list[str] = []
+    backslashes = 0  # run of backslashes just before the current character
+    bang = False  # the previous character is an unescaped "!"
+    for i, ch in enumerate(line):
+        live = backslashes % 2 == 0
+        if live and (ch == "|"
+                     or (ch == "[" and (bang or line.startswith("^", i + 1)))
+                     or (ch == "]" and (target := _LINK_TARGET.match(line, i + 1)) and not _safe_link(target.group(1)))):
+            out.append("\\")
+        out.append(ch)
+        bang = live and ch == "!"
+        backslashes = backslashes + 1 if ch == "\\" else 0
+    result = "".join(out)
+    if result.startswith("\\"):
+        return result
+    if _BLOCK_START.match(result):
+        return "\\" + result
+    if ordered := _ORDERED_START.match(result):
+        return f"{ordered.group(1)}\\{result[ordered.end(1):]}"
+    if _FENCE_START.match(result):
+        return f"&#{ord(result[0])};{result[1:]}"
+    return result
+
+
+def number(value: float) -> str:
+    """11000 -> 11,000; 0.5 -> 0.5."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def qualified(figure: Any, unit: str | None, markdown: bool = True) -> str:
+    """`about 11,000 soldiers`; the unit is plain text from the dossier, escaped for Markdown unless `markdown=False`."""
+    words = {"exact": "", "about": "about ", "at-least": "at least ", "at-most": "at most "}
+    text = f"{words[figure.qualifier]}{number(figure.value)}"
+    if unit == "percent":
+        return text + " %"
+    return f"{text} {md_text(unit) if markdown else unit}" if unit else text
+
+
+def cite(view: FactView) -> str:
+    """Footnote markers for a fact's sources, each source once, in endnote order."""
+    numbers = sorted({c.source.number for c in view.citations})
+    return "".join(f"[^{n}]" for n in numbers)
