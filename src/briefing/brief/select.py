@@ -13,8 +13,6 @@ from typing import Any
 
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.model import (
-    RELIABILITY,
-    TLP_LEVELS,
     Fact,
     Figure,
     Judgment,
@@ -24,6 +22,7 @@ from briefing.dossier.model import (
     Source,
 )
 from briefing.dossier.rules import disagreements, figure_range, known_from, marking_rank, overlap, source_day, span_of, status_on
+from briefing.foundation.scales import RELIABILITY, TLP_LEVELS
 
 KEEP_JUDGMENTS = 5  # with a reading window, the newest judgments a brief always shows in full
 

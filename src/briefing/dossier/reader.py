@@ -345,3 +345,19 @@ class _Walker:
             kind = {"int": "whole number", "float": "number", "bool": "yes/no value"}[tag.removeprefix(_TAG)]
             self.error(node, f"'{text}' is not a valid {kind}; remove any '{_tag_name(tag)}' tag, or put the value in quotes if it is text")
             return None
+
+
+def describe(value: Any) -> str:
+    """What the analyst wrote, named the way they would name it."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, Plain):
+        kind = type(value.value).__name__
+        return {"bool": "a yes/no value", "int": "a number", "float": "a number"}.get(kind, "a date") + f" '{value}'"
+    if isinstance(value, str):
+        return f"text '{value[:60]}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} '{value}'"
