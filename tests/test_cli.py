@@ -181,3 +181,117 @@ def test_help_and_version_return_0(run: Run, flag: str) -> None:
     result = run(flag)
     assert result.code == 0
     assert result.out
+
+
+# --- errors that are not the user's input ------------------------------------------------------------
+
+
+def test_a_failed_pdf_engine_is_a_build_step_error_not_a_yaml_position(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are forked, so the broken engine is theirs too; nothing is written, exit 1."""
+    from briefing.render.formats import pdf
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError("layout exploded")
+
+    monkeypatch.setattr(pdf, "pdf_bytes", broken)
+    out = tmp_path / "out"
+    result = run("build", "--facts", DEMO, "--out", out, "--as-of", "2025-04-01", "--quiet")
+    assert result.code == 1
+    assert result.lines[-1] == ("briefing: error: the PDF engine failed on the PDF of north-korea-russia/2025-04-01: "
+                                "RuntimeError: layout exploded")
+    assert not any(LINE.match(line) and ": error: " in line for line in result.lines), "blamed on an input position"
+    assert not out.exists(), "a failed build step wrote something"
+
+
+def test_a_bug_is_reported_as_one_and_the_traceback_comes_with_debug(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.render import templates, text
+
+    monkeypatch.setattr(templates, "long_date", lambda _day: text.number(None))  # a TypeError inside the package
+    args = ["build", "--facts", DEMO, "--out", tmp_path / "out", "--as-of", "2025-04-01", "--format", "md", "--quiet"]
+    result = run(*args)
+    assert result.code == 70
+    lines = [line for line in result.lines if ": warning: " not in line]
+    assert lines[0].startswith("briefing: internal error: InternalError: rendering brief.md.j2: TypeError")
+    assert lines[1] == "This is a bug in briefing, not in your facts; run again with --debug for the traceback."
+    assert "Traceback" not in result.err
+    assert "Traceback (most recent call last)" in run(*args, "--debug").err
+
+
+def test_a_mistake_in_a_users_template_is_still_the_templates_problem(run: Run, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief.md.j2").write_text("line one\n{{ brief.as_of | number }}\n", encoding="utf-8")
+    result = run("build", "--facts", DEMO, "--out", tmp_path / "out", "--templates", templates, "--as-of", "2025-04-01",
+                 "--format", "md", "--quiet")
+    assert result.code == 1
+    errors = [line for line in result.lines if ": warning: " not in line]
+    assert len(errors) == 1 and re.fullmatch(r".*templates/brief\.md\.j2:2:1: error: template: .+", errors[0]), errors
+
+
+# --- good manners in a shell ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [["schema"], ["build", "--facts", str(DEMO), "--format", "md", "--as-of", "2025-04-01"]])
+def test_output_piped_into_head_ends_quietly(tmp_path: Path, argv: list[str]) -> None:
+    if argv[0] == "build":
+        argv = [*argv, "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=tmp_path)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # `| head -1`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err, err
+
+
+def test_an_output_folder_that_is_a_dangling_link_is_one_line(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.symlink_to(tmp_path / "nowhere")
+    result = run("build", "--facts", DEMO, "--out", out, "--format", "md", "--quiet")
+    assert result.code == 2
+    assert result.lines[0] == f"briefing: error: output folder '{out}' is a link to '{tmp_path / 'nowhere'}', which does not exist"
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = run("build", "--facts", DEMO, "--out", tmp_path / "file" / "out", "--format", "md", "--quiet")
+    assert result.code == 1
+    assert result.lines == [f"briefing: error: writing the output failed on {tmp_path / 'file' / 'out'}: Not a directory"]
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from briefing.publish import transaction
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(transaction.os, "fsync", full)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("build", "--facts", DEMO, "--out", out, "--format", "md", "--as-of", "2025-04-01", "--quiet")
+    assert result.code == 1
+    errors = [line for line in result.lines if ": warning: " not in line]
+    assert len(errors) == 1 and errors[0].endswith(": No space left on device"), errors
+    assert errors[0].startswith("briefing: error: writing the output failed on ")
+    assert sorted(p.name for p in out.iterdir()) == [".briefing.lock"] or list(out.iterdir()) == []
+
+
+def test_the_command_line_becomes_one_frozen_options_object() -> None:
+    import dataclasses
+    import datetime as dt
+
+    from briefing.cli import parse
+    from briefing.foundation.options import Options
+
+    options = parse(["--as-of", "2025-01-02,2024-12-01", "--format", "html,md", "--max-marking", "tlp:amber", "d1"])
+    assert isinstance(options, Options)
+    assert options.command == "build" and options.dossiers == ("d1",)
+    assert options.as_of == (dt.date(2024, 12, 1), dt.date(2025, 1, 2)) and options.formats == ("md", "html")
+    assert options.max_marking == "TLP:AMBER"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.quiet = True  # type: ignore[misc]
+    assert options.replace(quiet=True).quiet and not options.quiet

@@ -255,3 +255,25 @@ def test_a_failing_build_into_a_new_folder_leaves_no_folder(tmp_path: Path) -> N
     result = run_build(facts, out, "--as-of", AS_OF, "--format", "md")
     assert result.returncode == 1, result.stderr
     assert not out.exists()
+
+
+# --- signals: a clean end, nothing left behind ---------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_a_build_ends_it_cleanly(tmp_path: Path, signum: int) -> None:
+    """SIGTERM or Ctrl-C to the whole process group (as a terminal or a service manager sends it):
+    a non-zero status, no traceback from the build or any PDF worker, no staged file left."""
+    out = tmp_path / "out"
+    proc = subprocess.Popen(build_command(DEMO, out, "--as-of", AS_OF, "--jobs", "2", "--as-of", f"{AS_OF},2025-04-01"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not list(out.rglob(f"{TEMP_MARK}*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the build has staged its first files
+    os.killpg(proc.pid, signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0, err
+    assert "Traceback" not in err, err
+    assert "interrupted; nothing half-written was left behind" in err
+    assert not list(out.rglob(f"{TEMP_MARK}*")), "staged files left behind"

@@ -198,3 +198,56 @@ def test_the_register_dates_a_status_as_the_brief_does() -> None:
     assert re.search(r"<strong class=\"status status-disputed\">DISPUTED</strong> <em>\(since 25 March 2024\)</em>", after)
     before = render.render_register(select_brief(dossier, dt.date(2024, 3, 24)), env).decode()
     assert "<code>harbour-mined</code>" in before and "DISPUTED" not in before
+
+
+def _brief_html(templates: Path | None = None, formats: tuple[str, ...] = ("md", "html")) -> str:
+    dossier = _dossier(FIXTURE / "harbour")
+    env = render.environment([templates] if templates else [])
+    return render.render_brief(select_brief(dossier, dt.date(2024, 3, 31), dt.date(2024, 2, 29)), env, formats).html
+
+
+def _structure(html: str) -> list[str]:
+    """The page's generated structure: element, id and class of every tagged element, in order (no text)."""
+    return re.findall(r"<(\w+)((?: (?:id|class)=\"[^\"]*\")*)", html)  # type: ignore[return-value]
+
+
+def test_rewording_the_templates_prose_keeps_the_pages_structure(tmp_path: Path) -> None:
+    """Marks, not words, tie the Markdown to the HTML pass: reworded prose moves no endnote and loses no link."""
+    from briefing.foundation.resources import templates_dir
+
+    source = (templates_dir() / "brief.md.j2").read_text(encoding="utf-8")
+    reworded = (source.replace("Endnotes, numbered in order of first citation:", "Our sources, in order:")
+                .replace("Cited for", "Used for").replace("Grade {{", "Admiralty grade {{").replace("versus*", "against*"))
+    assert reworded.count("Used for") == 1 and "Admiralty grade" in reworded
+    (tmp_path / "brief.md.j2").write_text(reworded, encoding="utf-8")
+    before, after = _brief_html(), _brief_html(tmp_path)
+    assert "Our sources, in order" not in after, "the endnotes paragraph is replaced by the endnotes, whatever it says"
+    assert _structure(after) == _structure(before)
+    assert after.count('class="fact-link"') == before.count('class="fact-link"') > 0
+    assert after.count('<abbr class="grade"') == before.count('<abbr class="grade"') > 0
+
+
+def test_words_an_analyst_types_are_never_generated_labels() -> None:
+    """`**CONFIRMED**`, `*Grade A1*`, `**TLP:CLEAR**` typed in a statement stay plain emphasis."""
+    html = render_markdown.markdown_to_html(f"**{M.banner}TLP:RED**\n\n- **{M.item}F1** Said **CONFIRMED** *Grade A1* **TLP:CLEAR** "
+                                            f"**NEW** *versus* *{M.grade}Grade C3*\n\n**TLP:CLEAR**\n")
+    assert html.count('class="status') == 0 and 'class="is-confirmed' not in html and "badge-new" not in html
+    assert html.count('class="grade"') == 1 and html.count("tlp-clear") == 0 and html.count('class="marking"') == 1
+    assert "versus" in html and 'class="versus"' not in html
+
+
+def test_marks_never_reach_the_markdown_or_the_html() -> None:
+    from briefing.render.markers import ALL
+
+    dossier = _dossier(FIXTURE / "harbour")
+    out = render.render_brief(select_brief(dossier, dt.date(2024, 3, 31)), render.environment([]), ("md", "html"))
+    assert not set(ALL) & set(out.markdown + out.html)
+
+
+@pytest.mark.parametrize(("formats", "links"), [(("html",), []), (("md", "html"), ["Markdown"]),
+                                               (("md", "html", "pdf"), ["PDF", "Markdown"])])
+def test_the_page_links_only_the_formats_that_were_built(formats: tuple[str, ...], links: list[str]) -> None:
+    nav = re.search(r'<nav class="formats".*?</nav>', _brief_html(formats=formats), re.S)
+    assert nav is not None
+    shown = re.findall(r'<a href="[^"]+\.(?:pdf|md)">(\w+)</a>', nav.group(0))
+    assert shown == links

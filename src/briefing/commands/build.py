@@ -69,6 +69,8 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     if options.since is not None and options.since >= days[0]:
         raise UsageError(f"--since {options.since} must be before --as-of {days[0]}")
     out = options.out
+    if out.is_symlink() and not out.exists():
+        raise UsageError(f"output folder '{out}' is a link to '{os.readlink(out)}', which does not exist")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output folder '{out}' is not a folder")
     say = sayer(options.quiet)

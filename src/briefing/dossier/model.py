@@ -7,17 +7,9 @@ types they use are in `fields` and `dates`.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from briefing.foundation.errors import suggest
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-
 
 from briefing.dossier.dates import Interval, PartialDate, When
 from briefing.dossier.fields import (
@@ -42,6 +34,7 @@ from briefing.dossier.fields import (
     whole,
 )
 from briefing.dossier.reader import describe
+from briefing.foundation.errors import suggest
 
 __all__ = ["Interval", "PartialDate", "When", "describe", "suggest"]
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from briefing import __version__
+from briefing.foundation.layout import CACHE_NAME
 from briefing.foundation.limits import LIMITS
+from briefing.render.formats import libraries
 
-CACHE_NAME = ".briefing-cache.json"
 FORMAT_VERSION = 1
-RENDERERS = ("jinja2", "markdown", "nh3")  # their versions shape every text output
 
 
 def _hash_tree(digest: Any, folder: Path) -> None:
@@ -50,7 +50,7 @@ def brief_key(dossier_folder: Path, template_dirs: list[Path], options: dict[str
     digest = hashlib.sha256()
     settings = {"version": __version__, "code": code_hash(), "cache": FORMAT_VERSION, "cwd": os.getcwd(),
                 "limits": dataclasses.asdict(LIMITS), "environment": environment(),
-                "libraries": _versions(RENDERERS + (("weasyprint",) if "pdf" in options.get("formats", ()) else ())), **options}
+                "libraries": _versions(libraries(options.get("formats", ()))), **options}
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     _hash_tree(digest, dossier_folder)
     for folder in template_dirs:

@@ -66,10 +66,8 @@ class Transaction:
         self.created: list[Path] = []  # folders this transaction made, removed again by rollback
 
     def stage(self, path: Path, data: bytes) -> None:
-        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-        tmp = _temp_beside(path, data)
-        self.created.extend(missing)  # deepest first
-        self.staged.append((tmp, path))
+        self.created.extend(p for p in (path.parent, *path.parent.parents) if not p.exists())  # before a write can fail
+        self.staged.append((_temp_beside(path, data), path))
 
     def commit(self) -> list[Path]:
         done = []
@@ -91,7 +89,8 @@ class Transaction:
         for tmp, _ in self.staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-        for folder in self.created:  # a failed build leaves no new empty folders behind
+        # A failed build leaves no new empty folders behind: deepest first, whatever order they were made in.
+        for folder in sorted(set(self.created), key=lambda p: len(p.parts), reverse=True):
             with contextlib.suppress(OSError):
                 folder.rmdir()
         self.staged = []
