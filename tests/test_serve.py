@@ -139,3 +139,23 @@ def test_port_in_use_is_a_clear_error(tmp_path: Path, demo_copy: Path) -> None:
 def test_the_reload_script_goes_before_the_end_of_body() -> None:
     assert inject(b"<html><body><p>x</p></body></html>", b"<script></script>") == b"<html><body><p>x</p><script></script></body></html>"
     assert inject(b"<p>no body</p>", b"<s>") == b"<p>no body</p><s>"
+
+
+def test_a_failed_rebuild_prints_one_line_and_no_worker_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """The preview keeps the last good site; the terminal gets the engine's one line, never a traceback."""
+    import datetime as dt
+
+    from briefing.commands.serve import LiveState, rebuild
+    from briefing.foundation.options import Options
+    from briefing.render.formats import pdf
+
+    def broken(*_args: object, **_kwargs: object) -> bytes:
+        raise RuntimeError("layout exploded")
+
+    monkeypatch.setattr(pdf, "pdf_bytes", broken)
+    options = Options(facts=ROOT / "facts", out=tmp_path / "out", as_of=(dt.date(2025, 4, 1),), quiet=True)
+    assert rebuild(options, LiveState(), loud=False) is False
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "briefing: error: the PDF engine failed on the PDF of north-korea-russia/2025-04-01: RuntimeError: layout exploded" in err

@@ -56,6 +56,12 @@ class Entry:
         return f"{self.dossier}/{brief_file(self.day, FORMATS[name].extension)}"
 
     @property
+    def links(self) -> list[tuple[str, str, str]]:
+        """(label, file name, media type) of each other format of the brief, in the order readers see them."""
+        return [(FORMATS[name].label, brief_file(self.day, FORMATS[name].extension), FORMATS[name].media_type)
+                for name in self.formats if name != "html"]
+
+    @property
     def tlp_class(self) -> str:
         """The CSS class of the marking label, as the brief itself uses it."""
         return tlp_class(self.marking)
