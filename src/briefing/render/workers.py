@@ -16,10 +16,18 @@ from briefing.foundation.errors import BuildStepError
 from briefing.render.formats import FORMATS, Page
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _start_worker() -> None:
-    """In each worker: no Ctrl-C traceback of its own, die quietly when ended, and import the engine now."""
+    """In each worker: no Ctrl-C traceback of its own, die quietly when ended, and import the engine now.
+
+    The worker was forked with both signals blocked (see `Workers`), so one that arrives before this
+    runs waits until the worker's own handling is in place instead of meeting the main process's.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     from briefing.render.formats.pdf import warm_up
 
     warm_up()
@@ -39,7 +47,11 @@ class Workers:
     def __init__(self, count: int) -> None:
         import multiprocessing
 
-        self.pool = multiprocessing.get_context("fork").Pool(count, initializer=_start_worker)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # the workers (and the pool's threads) start with it
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(count, initializer=_start_worker)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def submit(self, name: str, page: Page) -> Any:
         """Start one output; `.get()` on the result gives its bytes (or raises BuildStepError)."""
