@@ -15,7 +15,6 @@ from typing import Any
 from briefing.foundation.errors import BuildStepError
 from briefing.render.formats import FORMATS, Page
 
-
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
