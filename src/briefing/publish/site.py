@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefing.foundation.errors import UsageError
-from briefing.foundation.layout import brief_file
+from briefing.foundation.layout import ASSETS, brief_file
 from briefing.foundation.resources import assets_dir
 from briefing.foundation.scales import ID_RE, RESERVED_NAMES, TLP_LEVELS, tlp_class
 from briefing.publish.transaction import BRIEF_NAME, Transaction
@@ -54,6 +54,11 @@ class Entry:
     def file(self, name: str) -> str:
         """One format of the brief (by its name in render.formats) relative to the site root."""
         return f"{self.dossier}/{brief_file(self.day, FORMATS[name].extension)}"
+
+    @property
+    def page(self) -> str:
+        """The brief's HTML page, relative to its dossier's folder."""
+        return brief_file(self.day, FORMATS["html"].extension)
 
     @property
     def links(self) -> list[tuple[str, str, str]]:
@@ -187,7 +192,7 @@ def site_url(value: str | None = None) -> str | None:
 def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str | None = None,
                coming: tuple[Path, ...] = ()) -> None:
     """Stage the assets, index pages and feed for every brief in `out`, in this build, and `coming`."""
-    _stage_assets(out, txn, [*(p / "assets" for p in overrides), assets_dir()])
+    _stage_assets(out, txn, [*(p / ASSETS for p in overrides), assets_dir()])
     dossiers = collect(out, txn, coming)
     env = _environment(overrides)
     newest = sorted((entries[0] for entries in dossiers.values()), key=lambda e: (-e.day.toordinal(), e.title, e.dossier))
@@ -231,7 +236,7 @@ def _stage_assets(out: Path, txn: Transaction, folders: list[Path]) -> None:
                 if path.is_file() and path.resolve().is_relative_to(root):  # a link out of the folder is not published
                     chosen.setdefault(path.relative_to(folder), path)
     for rel, path in sorted(chosen.items()):
-        target = out / "assets" / rel
+        target = out / ASSETS / rel
         data = path.read_bytes()
         if not target.is_file() or target.read_bytes() != data:
             txn.stage(target, data)

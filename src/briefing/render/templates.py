@@ -19,7 +19,7 @@ import jinja2
 from briefing import __version__
 from briefing.brief.select import Brief
 from briefing.foundation.errors import InternalError, Problem, display_path
-from briefing.foundation.layout import brief_file, register_name
+from briefing.foundation.layout import ASSETS, brief_file, register_name
 from briefing.foundation.resources import templates_dir
 from briefing.foundation.scales import (
     CONFIDENCE,
@@ -131,7 +131,7 @@ class Rendered:
 
 
 def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...] = ("md", "html"),
-                 assets: str = "../assets") -> Rendered:
+                 assets: str = "../" + ASSETS) -> Rendered:
     """The brief's Markdown, and its HTML page when HTML or PDF is wanted.
 
     `assets` is where the page finds its stylesheet, relative to the brief;
@@ -147,7 +147,7 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     return Rendered(text, html)
 
 
-def render_register(brief: Brief, env: jinja2.Environment, assets: str = "../assets") -> bytes:
+def render_register(brief: Brief, env: jinja2.Environment, assets: str = "../" + ASSETS) -> bytes:
     """The fact register, UTF-8: every fact of the brief in full with all its citations, as an HTML annex.
 
     Kept out of the brief itself so that a dossier that grows for years still
@@ -162,4 +162,4 @@ def _context(brief: Brief, assets: str, formats: tuple[str, ...] = NAMES) -> dic
     links = [(FORMATS[name].label, brief_file(brief.as_of, FORMATS[name].extension)) for name in LINK_ORDER
              if name in formats and name != "html"]
     return {"brief": brief, "dossier": brief.dossier, "spec": brief.dossier.spec, "assets": assets,
-            "register": register_name(brief.as_of), "links": links}
+            "register": register_name(brief.as_of), "page": brief_file(brief.as_of, FORMATS["html"].extension), "links": links}
