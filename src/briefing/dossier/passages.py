@@ -99,6 +99,23 @@ class PassageIndex:
             at = self.folded.find(needle, at + 1)
         return found
 
+    def as_written(self, quote: str) -> str | None:
+        """The words of the archive around the first place the quote occurs, as written (whole words); None if absent."""
+        needle = fold(quote)
+        at = self.folded.find(needle) if needle else -1
+        if at < 0:
+            return None
+        para = bisect.bisect_right(self._starts, at) - 1
+        offset, folded = at - self._starts[para], self._folded[para]
+        if offset + len(needle) > len(folded):  # across paragraphs: the folded words are all there is to show
+            return quote.strip()
+        words = self.paragraphs[para].split()
+        if len(words) != folded.count(" ") + 1:
+            return quote.strip()
+        first = folded.count(" ", 0, offset)
+        last = folded.count(" ", 0, offset + len(needle) - 1)
+        return " ".join(words[first : last + 1])
+
     def closest(self, quote: str, limit: int = 3) -> list[Passage]:
         """The passages most like `quote`, best first, at most one per paragraph.
 

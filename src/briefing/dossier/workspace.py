@@ -55,3 +55,20 @@ def load_all(folders: dict[str, Path], problems: Problems) -> list[Dossier]:
 
     with no_cyclic_gc():
         return [d for d in (load_dossier(folder, problems) for folder in folders.values()) if d is not None]
+
+
+def load_one(options: Options, problems: Problems, commands: tuple[str, ...] = ()) -> Dossier | None:
+    """The one dossier a curation command works on: the one named, else the only one in the facts folder.
+
+    Its problems go into `problems`; None when its dossier.yaml is unusable.
+    """
+    names = options.dossiers[:1]
+    if not names:
+        found = find_dossiers(facts_folder(options), Problems())
+        if len(found) != 1:
+            listed = ", ".join(sorted(found)) or "none"
+            raise UsageError(f"name the dossier (dossiers in {facts_folder(options)}: {listed})")
+        names = tuple(found)
+    folders = discover(options.replace(dossiers=names), problems, commands)
+    dossiers = load_all(folders, problems)
+    return dossiers[0] if dossiers else None
