@@ -111,6 +111,7 @@ def parser() -> argparse.ArgumentParser:
     inputs(check)
     schema = sub.add_parser("schema", help="print the JSON Schema of fact files")
     schema.add_argument("--dossier", action="store_true", help="the schema of dossier.yaml instead")
+    schema.add_argument("--export", action="store_true", help="the schema of `export --to json` instead")
     schema.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     serve = sub.add_parser("serve", help="preview the site locally, rebuilding on change")
     inputs(serve)
@@ -205,7 +206,7 @@ def parse(argv: list[str]) -> Options:
     dossiers = args.pop("dossiers", ())
     dossiers = (dossiers,) if isinstance(dossiers, str) else tuple(dossiers or ())
     fields = {"dossiers": dossiers, "as_of": tuple(args.pop("as_of", None) or ()),
-              "formats": tuple(args.pop("format", FORMATS)), "schema": "dossier" if args.pop("dossier", False) else "facts"}
+              "formats": tuple(args.pop("format", FORMATS)), "schema": "dossier" if args.pop("dossier", False) else "export" if args.pop("export", False) else "facts"}
     known = {k: v for k, v in args.items() if k in Options.__dataclass_fields__}
     extra = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items() if k not in known))
     return Options(command=command, **known, **fields, extra=extra)
