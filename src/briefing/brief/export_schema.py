@@ -72,7 +72,8 @@ def export_schema() -> dict[str, Any]:
     dossier = _object("what the dossier is", {
         "id": _ID, "title": _with({"type": "string"}, "its title"), "summary": _with(_TEXT_OR_NULL, "its scope, Markdown"),
         "language": _with({"type": "string"}, "language tag"), "authors": {"type": "array", "items": {"type": "string"}, "description": "its authors"},
-        "sections": {"type": "array", "description": "in reading order", "items": _object("a section", {"id": _ID, "title": {"type": "string", "description": "its title"}})},
+        "sections": {"type": "array", "description": "in reading order",
+                     "items": _object("a section", {"id": _ID, "title": {"type": "string", "description": "its title"}})},
         "metrics": {"type": "object", "description": "quantities facts report, by id", "additionalProperties": _object("a metric", {
             "label": _with({"type": "string"}, "what it counts"), "unit": _with(_TEXT_OR_NULL, "its unit")})}})
     top = _object("A dossier as of a day, cut to a marking: `briefing export --to json`", {
