@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 MAX_PAGE_BYTES = 10_000_000
 FETCH_TIMEOUT = 30
+MIN_PAGE_WORDS = 20
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.IGNORECASE | re.DOTALL)
 _READ_DATE = re.compile(  # a publication date written as such in the page's metadata (JSON-LD, meta tags, <time>)
     r"""(?:datePublished|published_time|pubdate|publish[-_]?date|dc\.date|<time\b[^>]*\bdatetime)["']?\s*(?:[:=]\s*|content=)?["']?(\d{4}-\d{2}-\d{2})""",
@@ -82,7 +83,7 @@ def extract(data: bytes, name: str, url: str | None = None) -> Article:
     """The article in `data` (HTML when it looks like a page, else plain text); ArticleError when there is none."""
     page = bool(_HTML_START.match(data[:2048])) or name.lower().endswith((".html", ".htm", ".xhtml"))
     article = from_html(data, url) if page else from_text(_decode(data, name))
-    if not article.text.strip():
+    if not article.text.strip() or (page and len(article.text.split()) < MIN_PAGE_WORDS):  # a menu or a consent box is not an article
         raise ArticleError(f"'{name}' yields no article text; save the page with the article showing, or copy its text into a .txt file")
     return article
 
