@@ -205,8 +205,8 @@ def parse(argv: list[str]) -> Options:
     command = args.pop("command")
     dossiers = args.pop("dossiers", ())
     dossiers = (dossiers,) if isinstance(dossiers, str) else tuple(dossiers or ())
-    fields = {"dossiers": dossiers, "as_of": tuple(args.pop("as_of", None) or ()),
-              "formats": tuple(args.pop("format", FORMATS)), "schema": "dossier" if args.pop("dossier", False) else "export" if args.pop("export", False) else "facts"}
+    schema = "dossier" if args.pop("dossier", False) else "export" if args.pop("export", False) else "facts"
+    fields = {"dossiers": dossiers, "as_of": tuple(args.pop("as_of", None) or ()), "formats": tuple(args.pop("format", FORMATS)), "schema": schema}
     known = {k: v for k, v in args.items() if k in Options.__dataclass_fields__}
     extra = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items() if k not in known))
     return Options(command=command, **known, **fields, extra=extra)
