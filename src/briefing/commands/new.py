@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from briefing.dossier.discover import find_dossiers
-from briefing.foundation.errors import Problems, UsageError
+from briefing.foundation.errors import Problems, UsageError, display_path
 from briefing.foundation.options import Options
 from briefing.foundation.scales import ID_RE, RESERVED_NAMES
 from briefing.publish.transaction import Transaction, write_atomic
@@ -162,4 +162,4 @@ def _editor_settings(facts: Path) -> str:
     settings["yaml.schemas"] = schemas
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, (json.dumps(settings, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    return f"Editor settings: {path} maps the JSON Schema to every file under {facts}/ (VS Code with the YAML extension)."
+    return f"Editor settings: {display_path(path)} maps the JSON Schema to every file under {facts}/ (VS Code with the YAML extension)."
