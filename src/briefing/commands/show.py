@@ -44,6 +44,10 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
         judged = next((j for j in brief.judgments if j.judgment.id == item_id), None)
         lines.append(f"  on {day}: J{judged.number}" if judged else f"  on {day}: not made yet, or resting on no fact known by then")
     lines += [f"  {key}: {value}" for key, value in _values(item)]
+    if kind == "judgments":  # what it rests on, as a brief of that day shows those facts
+        lines.append("Rests on:")
+        lines += [f"  fact '{fid}' " + (f"F{views[fid].number}, {views[fid].status}" if fid in views else f"not known on {day}")
+                  for fid in item.based_on]
     refs = referrers(dossier, kind, item_id)
     lines.append("Referred to by:" if refs else "Nothing refers to it.")
     for ref in refs:
