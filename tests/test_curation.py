@@ -228,3 +228,23 @@ def test_check_does_not_load_the_curation_libraries(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(DEMO)], capture_output=True, text=True, env={"PYTHONPATH": str(src)}, check=False)
     assert out.stdout.strip().splitlines()[-1] == "[]"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_one_passage_index_per_archive_for_all_its_quotes(curated: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.dossier import archives
+
+    built: list[int] = []
+
+    class Counting(archives.PassageIndex):
+        def __init__(self, text: str) -> None:
+            built.append(len(text))
+            super().__init__(text)
+
+    monkeypatch.setattr(archives, "PassageIndex", Counting)
+    cites = "".join(f"      - source: rio-times-2024-10-16\n        quote: {q}\n"
+                    for q in ("about half of the artillery shells", "Moscow and Pyongyang deny the reports", "not in the article at all"))
+    (curated / "facts.yaml").write_text(f"facts:\n  - id: a\n    section: main\n    statement: A.\n    sources:\n{cites}"
+                                        f"  - id: b\n    section: main\n    statement: B.\n    sources:\n{cites}", encoding="utf-8")
+    result = run("check")
+    assert result.code == 1 and result.err.count("quote not found") == 2
+    assert len(built) == 1

@@ -29,8 +29,9 @@ def test_find_gives_every_paragraph_a_quote_is_in() -> None:
 
 def test_as_written_gives_the_archive_s_own_words() -> None:
     index = PassageIndex(TEXT)
-    assert index.as_written('north korea has sent about 11,000 troops"') == "\u201cNorth Korea has sent about 11,000 troops\u201d."
+    assert index.as_written('"north korea has sent about 11,000 troops"') == "\u201cNorth Korea has sent about 11,000 troops\u201d."
     assert index.as_written("nowhere") is None
+    assert index.as_written("seoul said") == "Seoul said" and index.as_written("north korea") == "North Korea"  # no stray quote mark
 
 
 def test_closest_passages_are_ranked_one_per_paragraph() -> None:

@@ -170,7 +170,8 @@ def test_bad_metric_id_points_at_the_key_and_unknown_keys_below_it_get_suggestio
     dossier, lines = check({}, spec=SPEC + "  Bad_Id:\n    label: x\n    units: y\n", sources=None)
     assert dossier is None
     assert lines == [
-        "facts/d/dossier.yaml:8:3: error: metrics: 'Bad_Id' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit (did you mean 'bad-id'?)",
+        "facts/d/dossier.yaml:8:3: error: metrics: 'Bad_Id' is not a valid id: use 1-64 lowercase letters, digits and hyphens, "
+        "starting with a letter or digit (did you mean 'bad-id'?)",
         "facts/d/dossier.yaml:10:5: error: unknown key 'units' (did you mean 'unit'?)",
     ]
 

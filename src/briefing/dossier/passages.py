@@ -114,7 +114,12 @@ class PassageIndex:
             return quote.strip()
         first = folded.count(" ", 0, offset)
         last = folded.count(" ", 0, offset + len(needle) - 1)
-        return " ".join(words[first : last + 1])
+        shown = " ".join(words[first : last + 1])
+        if needle[0].isalnum():  # punctuation around the words asked for is not part of the quote
+            shown = shown[next((i for i, c in enumerate(shown) if c.isalnum()), 0):]
+        if needle[-1].isalnum():
+            shown = shown[: max((i + 1 for i, c in enumerate(shown) if c.isalnum()), default=len(shown))]
+        return shown
 
     def closest(self, quote: str, limit: int = 3) -> list[Passage]:
         """The passages most like `quote`, best first, at most one per paragraph.
