@@ -112,8 +112,11 @@ def from_html(data: bytes, url: str | None = None) -> Article:
     """The main text and metadata of a news page, as trafilatura and htmldate find them."""
     import trafilatura
 
-    found = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False, include_tables=False,
-                                       include_images=False, favor_precision=True, output_format="python")
+    try:
+        found = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False, include_tables=False,
+                                           include_images=False, favor_precision=True, output_format="python")
+    except (ValueError, TypeError, LookupError) as exc:  # markup or an encoding the parser cannot take
+        raise ArticleError(f"the page could not be read as HTML ({exc})") from None
     if found is None:
         return Article("")
     meta = found.as_dict() if hasattr(found, "as_dict") else dict(found)
