@@ -275,14 +275,17 @@ def _facts(rng: random.Random, count: int, sources: list[_Source]) -> list[_Fact
         lines.append("    sources:")
         for cite in cites:
             lines.append(f"      - source: {cite.id}")
+            paragraph = None
             if cite.archive:
-                sentence = rng.choice(cite.archive).rstrip(".").split()
+                paragraph = rng.randrange(len(cite.archive))  # as rng.choice would, so the data stay the same
+                sentence = cite.archive[paragraph].rstrip(".").split()
                 start = rng.randrange(max(1, len(sentence) - 5))
                 lines.append(f"        quote: {' '.join(sentence[start:start + 6]).lower()}")
             elif rng.random() < 0.25:
                 lines.append(f"        quote: {_sentence(rng, 4, 9, emphasis=False).rstrip('.').lower()}")
             if rng.random() < 0.5:
-                lines.append(f"        locator: paragraph {rng.randint(1, 25)}")
+                drawn = rng.randint(1, 25)  # where the archive holds the quote, the locator is checked: give the right one
+                lines.append(f"        locator: paragraph {drawn if paragraph is None else paragraph + 1}")
         older = current.get(metric[0]) if metric else None
         if older is None and facts and rng.random() < 0.03:
             pick = facts[rng.randrange(max(0, len(facts) - 200), len(facts))]

@@ -139,10 +139,12 @@ def test_valid_ids(good: str) -> None:
     assert errors(Fact, FACT, id=good) == []
 
 
-@pytest.mark.parametrize("bad", ["A", "under_score", "-lead", "has space", "a" * 65, "é", "a.b"])
-def test_invalid_ids(bad: str) -> None:
+@pytest.mark.parametrize(("bad", "better"), [("A", "a"), ("under_score", "under-score"), ("-lead", "lead"), ("has space", "has-space"),
+                                            ("a" * 65, None), ("é", None), ("a.b", "a-b")])
+def test_invalid_ids(bad: str, better: str | None) -> None:
+    hint = f" (did you mean '{better}'?)" if better else ""
     assert errors(Fact, FACT, id=bad) == [
-        f"id: '{bad}' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit"
+        f"id: '{bad}' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit{hint}"
     ]
 
 
@@ -326,6 +328,7 @@ def test_required_and_unknown_keys() -> None:
 def test_metric_ids_are_checked() -> None:
     assert errors(DossierFile, {"title": "T", "sections": [{"id": "s", "title": "S"}], "metrics": {"Bad": {"label": "x"}}}) == [
         "metrics.Bad.[key]: 'Bad' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit"
+        " (did you mean 'bad'?)"
     ]
 
 

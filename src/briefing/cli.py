@@ -17,15 +17,18 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from briefing import __version__
 from briefing.foundation.console import report, stdout_closed
 from briefing.foundation.errors import BuildStepError, Failure, InternalError, UsageError
 from briefing.foundation.options import Options
-from briefing.foundation.scales import TLP_LEVELS
+from briefing.foundation.scales import RELIABILITY, SOURCE_KINDS, STATUSES, TLP_LEVELS
 from briefing.render.formats import NAMES as FORMATS
 
-COMMANDS = ("build", "check", "schema", "serve")
+COMMANDS = ("build", "check", "schema", "serve", "new", "add-source", "locate", "facts", "show", "export")
+EXPORTS = ("json", "csv", "csl-json")
+CURATION = {"new": "new", "add-source": "add_source", "locate": "locate", "facts": "facts", "show": "show", "export": "export"}
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a")
 
 
@@ -108,12 +111,90 @@ def parser() -> argparse.ArgumentParser:
     inputs(check)
     schema = sub.add_parser("schema", help="print the JSON Schema of fact files")
     schema.add_argument("--dossier", action="store_true", help="the schema of dossier.yaml instead")
+    schema.add_argument("--export", action="store_true", help="the schema of `export --to json` instead")
     schema.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     serve = sub.add_parser("serve", help="preview the site locally, rebuilding on change")
     inputs(serve)
     outputs(serve)
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    _curation(sub)
     return top
+
+
+def _curation(sub: Any) -> None:
+    """The commands that help turn articles into facts: new, add-source, locate, facts, show, export."""
+
+    def common(p: argparse.ArgumentParser, output: bool = True) -> None:
+        p.add_argument("--facts", type=Path, help="folder of dossiers (default: facts/)")
+        if output:
+            p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+        p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    new = sub.add_parser("new", help="start a new dossier that checks clean at once",
+                         description="Create facts/DOSSIER/ with dossier.yaml, sources.yaml, a facts file, judgments.yaml, "
+                                     "archive/ and editor settings that map the JSON Schema to every file.")
+    new.add_argument("dossiers", nargs=1, metavar="DOSSIER", help="the new dossier's id (lowercase letters, digits, hyphens)")
+    new.add_argument("--title", help="the dossier's title (default: from its id)")
+    common(new, output=False)
+    add = sub.add_parser("add-source", help="archive an article's text and add it to sources.yaml",
+                         description="Read a saved news page (HTML), a plain-text file or an http(s) address (fetched once), "
+                                     "write its main text to archive/<id>.txt and append a source entry to sources.yaml.")
+    add.add_argument("dossiers", nargs=1, metavar="DOSSIER", help="the dossier to add the source to")
+    add.add_argument("location", metavar="FILE-OR-URL", help="a saved page, a .txt file, or an http(s) address")
+    add.add_argument("--id", dest="source_id", help="the source's id (default: from its publisher and date)")
+    add.add_argument("--reliability", type=_reliability, help="Admiralty source reliability A-F (default: F)")
+    add.add_argument("--published", type=_partial_date, help="the publication date, when the page does not say it (YYYY, YYYY-MM or YYYY-MM-DD)")
+    add.add_argument("--kind", choices=SOURCE_KINDS, help="news, official, report, social or other (default: news)")
+    common(add, output=False)
+    locate = sub.add_parser("locate", help="find a quote in a source's archive: a ready quote and locator",
+                            description="Find TEXT in the source's archive as the quote check does (white space, case, "
+                                        "typographic quotes and dashes folded); print a ready 'quote:' and 'locator:', "
+                                        "or the closest passages.")
+    locate.add_argument("dossiers", nargs=1, metavar="DOSSIER")
+    locate.add_argument("source", metavar="SOURCE", help="the source's id")
+    locate.add_argument("text", metavar="TEXT", help="the words to find")
+    locate.add_argument("--limit", type=_jobs, default=3, help="how many closest passages to show (default: 3)")
+    common(locate)
+    facts = sub.add_parser("facts", help="list a dossier's facts as a table",
+                           description="A table of the dossier's facts known on a day: id, number, date, grade, status, statement.")
+    facts.add_argument("dossiers", nargs="?", metavar="DOSSIER", help="the dossier (default: the only one)")
+    facts.add_argument("--as-of", type=_days, help="the day (default: today)")
+    facts.add_argument("--section", help="only this section")
+    facts.add_argument("--status", choices=(*STATUSES, "superseded"), help="only facts with this status on the day")
+    facts.add_argument("--source", help="only facts citing this source")
+    facts.add_argument("--grep", help="only facts whose id or statement holds this text (case ignored)")
+    common(facts)
+    show = sub.add_parser("show", help="one fact, source or judgment, with everything that refers to it")
+    show.add_argument("ids", nargs="+", metavar="[DOSSIER] ID", help="the id (the dossier may come first)")
+    show.add_argument("--as-of", type=_days, help="the day for numbers, grades and statuses (default: today)")
+    common(show)
+    export = sub.add_parser("export", help="the dossier as JSON, CSV or CSL-JSON",
+                            description="Export the dossier as of a day: json (everything), csv (one row per fact), "
+                                        "csl-json (the sources, for Zotero and pandoc). --max-marking cuts it as a build would.")
+    export.add_argument("dossiers", nargs="?", metavar="DOSSIER", help="the dossier (default: the only one)")
+    export.add_argument("--to", required=True, choices=EXPORTS, help="json, csv or csl-json")
+    export.add_argument("--as-of", type=_days, help="the day (default: today)")
+    export.add_argument("--max-marking", type=_marking, help="leave out everything marked above this TLP level")
+    export.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common(export)
+
+
+def _reliability(text: str) -> str:
+    if text.upper() not in RELIABILITY:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a reliability; choose from {', '.join(RELIABILITY)}")
+    return text.upper()
+
+
+def _partial_date(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat((text + "-01-01")[:10])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return text
 
 
 def parse(argv: list[str]) -> Options:
@@ -122,10 +203,13 @@ def parse(argv: list[str]) -> Options:
         argv = ["build", *argv]
     args = vars(parser().parse_args(argv))
     command = args.pop("command")
-    fields = {"dossiers": tuple(args.pop("dossiers", ())), "as_of": tuple(args.pop("as_of", None) or ()),
-              "formats": tuple(args.pop("format", FORMATS)), "schema": "dossier" if args.pop("dossier", False) else "facts"}
+    dossiers = args.pop("dossiers", ())
+    dossiers = (dossiers,) if isinstance(dossiers, str) else tuple(dossiers or ())
+    schema = "dossier" if args.pop("dossier", False) else "export" if args.pop("export", False) else "facts"
+    fields = {"dossiers": dossiers, "as_of": tuple(args.pop("as_of", None) or ()), "formats": tuple(args.pop("format", FORMATS)), "schema": schema}
     known = {k: v for k, v in args.items() if k in Options.__dataclass_fields__}
-    return Options(command=command, **known, **fields)
+    extra = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items() if k not in known))
+    return Options(command=command, **known, **fields, extra=extra)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,6 +292,10 @@ def run(options: Options) -> int:
         from briefing.commands import serve
 
         return serve.run(options)
+    if options.command in CURATION:
+        import importlib
+
+        return importlib.import_module(f"briefing.commands.{CURATION[options.command]}").run(options, COMMANDS)
     from briefing.commands import build
 
     return build.run(options, COMMANDS)

@@ -1,15 +1,15 @@
-"""Archived copies of sources: read within the limits, and every quote found in its source's copy."""
+"""Archived copies of sources: read within the limits, every quote found in its source's copy, locators checked."""
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import os
-import re
 
 from briefing.dossier.dossier import Dossier, Where
+from briefing.dossier.passages import PassageIndex, fold, paragraph_number
 from briefing.foundation.errors import Problems
 from briefing.foundation.limits import LIMITS
+
+__all__ = ["check_archives", "check_quotes", "closest_passage", "fold"]
 
 
 def check_archives(dossier: Dossier, problems: Problems) -> None:
@@ -44,69 +44,40 @@ def check_archives(dossier: Dossier, problems: Problems) -> None:
         except (OSError, RuntimeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a link that loops"
             bad(f"archive '{shown}' cannot be read ({reason})")
-    folded = {sid: fold(text) for sid, text in dossier.archives.items()}
+    check_quotes(dossier, problems)
+
+
+def check_quotes(dossier: Dossier, problems: Problems) -> None:
+    """Every quote must occur in its source's archive, and a `paragraph N` locator must point where it does.
+
+    One passage index per archive answers all of its quotes: the archive is
+    split and folded once, not once per quote.
+    """
+    indexes: dict[str, PassageIndex] = {}
     for fid, fact in dossier.facts.items():
         for i, cite in enumerate(fact.sources):
-            if cite.quote is None or cite.source not in folded:
+            if cite.quote is None or cite.source not in dossier.archives:
                 continue
-            quote = fold(cite.quote)
-            if quote not in folded[cite.source]:
-                near = closest_passage(dossier.archives[cite.source], cite.quote)
-                dossier.where[("facts", fid)].problem(
-                    problems, ("sources", i, "quote"),
-                    f"fact '{fid}': quote not found in the archive of '{cite.source}'; closest passage: \"{near}\"",
-                )
-
-
-_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                       "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                       "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
-                       "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00a0": " "})
-
-
-def fold(text: str) -> str:
-    """Text compared for quotes: white space folded, case folded, typographic quotes and dashes plain."""
-    return " ".join(text.translate(_FOLD).casefold().split())
+            index = indexes.get(cite.source)
+            if index is None:
+                index = indexes[cite.source] = PassageIndex(dossier.archives[cite.source])
+            where = dossier.where[("facts", fid)]
+            found = index.find(cite.quote)
+            if not found:
+                near = index.closest(cite.quote, limit=1)
+                shown = f"closest passage (paragraph {near[0].paragraph}): \"{near[0].text}\"" if near else "the archive is empty"
+                where.problem(problems, ("sources", i, "quote"),
+                              f"fact '{fid}': quote not found in the archive of '{cite.source}'; {shown}")
+                continue
+            wanted = paragraph_number(cite.locator)
+            if wanted is not None and not any(f.first <= wanted <= f.last for f in found):
+                places = " and ".join(dict.fromkeys(f.label for f in found))
+                where.problem(problems, ("sources", i, "locator"),
+                              f"fact '{fid}': the quote is not in paragraph {wanted} of the archive of '{cite.source}' "
+                              f"but in {places} (locator: paragraph {found[0].first})")
 
 
 def closest_passage(haystack: str, needle: str) -> str:
-    """The stretch of `haystack` most like `needle`, to show next to a quote that was not found.
-
-    Words are compared folded and without punctuation, but shown as the archive
-    writes them, so that the analyst can copy the passage back into the quote.
-    Comparing the quote with every window of a long archive, character by
-    character, costs seconds per missing quote per 100 KB; so windows are first
-    ranked by how many of the quote's words they hold (linear), and only the best
-    few are compared, word by word, on at most the quote's first words.
-    """
-    words = haystack.split()
-    if not words:
-        return ""
-    folded = fold(haystack).split(" ")
-    if len(folded) != len(words):  # fold() splits where str.split() does; stay correct if that ever changes
-        folded = [fold(w) for w in words]
-    tokens = [_NON_WORD.sub("", w) for w in folded]
-    target = [_NON_WORD.sub("", w) for w in fold(needle).split(" ")][:_MAX_WORDS]
-    size = len(target)
-    wanted = {w[:5] for w in target} - {""}
-    hits = [0]
-    for token in tokens:  # prefix sums of "this archive word is also in the quote" (first letters: troop/troops)
-        hits.append(hits[-1] + (token[:5] in wanted))
-    starts = range(0, max(1, len(words) - size + 1))
-    ranked = heapq.nlargest(_CANDIDATES, starts, key=lambda i: (hits[min(i + size, len(words))] - hits[i], -i))
-    best, best_ratio = ranked[0], -1.0
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(target)
-    for start in sorted(ranked):
-        matcher.set_seq1(tokens[start : start + size])
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = start, ratio
-    return " ".join(words[best : best + size])[:200]
-
-
-_CANDIDATES = 16
-_MAX_WORDS = 40  # the passage shown is cut at 200 characters anyway
-_NON_WORD = re.compile(r"\W+")
+    """The stretch of `haystack` most like `needle`, as the archive writes it ("" for an empty archive)."""
+    near = PassageIndex(haystack).closest(needle, limit=1)
+    return near[0].text if near else ""

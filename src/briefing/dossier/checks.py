@@ -42,12 +42,16 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
                       "briefs before that day will show the judgment without it")
 
 
-def warn(dossier: Dossier, problems: Problems) -> None:
-    """Warnings: things a brief can live with but an analyst should look at."""
+def warn(dossier: Dossier, problems: Problems, complete: bool = True) -> None:
+    """Warnings: things a brief can live with but an analyst should look at.
+
+    With a file that could not be read (`complete` false), a source may be cited
+    only from there: "never cited" would be wrong, so it is not said.
+    """
     cited = {c.source for f in dossier.facts.values() for c in f.sources}
     for sid, source in dossier.sources.items():
         head = ("sources", sid)
-        if sid not in cited:
+        if sid not in cited and complete:
             _warn(problems, dossier, "uncited", head, [source], ("id",), f"source '{sid}': never cited by a fact")
         if source.publisher is None:
             _warn(problems, dossier, "no-publisher", head, [source], ("id",),

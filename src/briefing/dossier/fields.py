@@ -54,10 +54,21 @@ def _text(value: Any) -> str:
 def _id(value: Any) -> str:
     text = _text(value)
     if not _ID.match(text):
+        better = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+        hint = f" (did you mean '{better}'?)" if better != text and _ID.match(better) else ""
         raise ValueError(
-            f"'{text}' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit"
+            f"'{text}' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit{hint}"
         )
     return text
+
+
+def _ref(value: Any) -> str:
+    """A reference to an id: any text here; whether it names an item is checked across the dossier.
+
+    An id defined with a mistake (`LL1148476`) is reported once, where it is
+    defined; the places that cite it exactly as written are not reported again.
+    """
+    return _text(value)
 
 
 # Words analysts write for a value of a scale, from older standards or plain usage:
@@ -183,6 +194,10 @@ _ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
 # One id or a list of them: `based_on: fact-a` is what the analyst meant by `[fact-a]`.
 IdList = Annotated[list[Id], BeforeValidator(_as_list),
                    WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
+# References to ids: the same schema for editors, checked by validate.check_references rather than one by one.
+Ref = Annotated[str, PlainValidator(_ref), WithJsonSchema(_ID_SCHEMA)]
+RefList = Annotated[list[Ref], BeforeValidator(_as_list),
+                    WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
 
 
 _KIND = _choice(*WARNING_KINDS)

@@ -20,12 +20,13 @@ from briefing.dossier.fields import (
     DateOrInterval,
     Day,
     Id,
-    IdList,
     Language,
     Likelihood,
     Marking,
     Number,
     Qualifier,
+    Ref,
+    RefList,
     Reliability,
     SourceKind,
     Status,
@@ -103,7 +104,7 @@ class Source(Model):
 class Citation(Model):
     """One source reporting a fact, optionally with the words it uses."""
 
-    source: Id
+    source: Ref
     quote: Text | None = None
     locator: Text | None = None
 
@@ -111,7 +112,7 @@ class Citation(Model):
 class Figure(Model):
     """A number a fact reports for a metric of the dossier."""
 
-    metric: Id
+    metric: Ref
     value: Number
     qualifier: Qualifier = "exact"
 
@@ -120,7 +121,7 @@ class Fact(Model):
     """One narrow claim, in the analyst's words, with the sources that report it."""
 
     id: Id
-    section: Id
+    section: Ref
     statement: Text = Field(description="Markdown (inline)")
     date: DateOrInterval | None = None
     attribution: Text | None = None
@@ -131,8 +132,8 @@ class Fact(Model):
     )
     figures: list[Figure] = []
     sources: Annotated[list[Citation], Field(min_length=1)]
-    supersedes: Id | None = None
-    contradicts: IdList = Field(
+    supersedes: Ref | None = None
+    contradicts: RefList = Field(
         [], description="ids of facts this one conflicts with, shown side by side"
     )
     tags: list[Text] = []
@@ -148,7 +149,7 @@ class Judgment(Model):
     likelihood: Likelihood
     confidence: Confidence
     date: Day
-    based_on: Annotated[IdList, Field(min_length=1)]
+    based_on: Annotated[RefList, Field(min_length=1)]
     marking: Marking | None = None
     accept: Accept = Field([], description=_ACCEPT_HELP)
 

@@ -8,6 +8,7 @@ exists but is broken is not reported a second time as "unknown".
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,25 +50,50 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
     spec_ok = isinstance(spec, DossierFile)
     if spec_ok and spec_doc is not None:
         _check_spec(spec, spec_doc, problems)
-    else:
-        spec = DossierFile.model_construct(title="", sections=[], metrics={})
+    else:  # a mistake elsewhere in dossier.yaml must not drop its `accept:` list and bury the error under warnings
+        spec = DossierFile.model_construct(title="", sections=[], metrics={}, accept=_salvage_accept(spec_doc))
     dossier = Dossier(folder.name, folder, spec, [spec_path, *files])
     broken: dict[tuple[str, str], Where] = {}  # items with an id that failed validation, where they are
+    unreadable: dict[Path, set[str]] = {}  # files that could not be read as YAML, and the ids they seem to define
     for path in files:
         if _refuse_outside(path, folder, problems):
             continue
         doc = load_file(path, problems)
         if doc is not None:
             _collect(doc, dossier, broken, problems)
+        else:
+            unreadable[path] = _ids_written_in(path)
         doc = None  # freed before the next file loads: the models hold the data, each item's Marks its positions
     if len(dossier.facts) > LIMITS.max_facts:
         problems.error(spec_path, 1, 1, f"dossier has {len(dossier.facts):,} facts, over the limit of {LIMITS.max_facts:,} (BRIEFING_MAX_FACTS)")
         return None
-    check_references(dossier, broken, problems, spec_known=spec_ok)
+    check_references(dossier, broken, problems, spec_known=spec_ok, unreadable=unreadable)
     check_archives(dossier, problems)
     check_time(dossier, problems)
-    warn(dossier, problems)
+    warn(dossier, problems, complete=not unreadable)
     return dossier if spec_ok else None
+
+
+def _salvage_accept(doc: Document | None) -> list[str]:
+    """The `accept:` list of a dossier.yaml that is otherwise invalid, when that list itself is valid."""
+    data = doc.data if doc is not None else None
+    if not isinstance(data, dict) or "accept" not in data:
+        return []
+    try:
+        return list(DossierFile.model_validate({"title": "x", "sections": [{"id": "x", "title": "x"}], "accept": data["accept"]}).accept)
+    except ValidationError:
+        return []
+
+
+_ID_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*["']?([^\s"'#,\]}]+)""", re.MULTILINE)
+
+
+def _ids_written_in(path: Path) -> set[str]:
+    """The ids a file that does not parse seems to define (`id: x` lines), so references to them are not called unknown."""
+    try:
+        return set(_ID_LINE.findall(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return set()
 
 
 def _refuse_outside(path: Path, folder: Path, problems: Problems) -> bool:
@@ -234,18 +260,29 @@ def _inner_model(annotation: Any) -> Any:
 # --- checks across items ---------------------------------------------------------------
 
 
-def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], problems: Problems, *, spec_known: bool = True) -> None:
+def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], problems: Problems, *, spec_known: bool = True,
+                     unreadable: dict[Path, set[str]] | None = None) -> None:
     """Every id a fact or judgment names must exist (and not only as a broken item).
 
     Without a valid dossier.yaml (`spec_known` false) sections and metrics are
     unknown, so references to them are not checked rather than all reported.
+    A file that could not be read may define the ids others name: references to
+    the ids it seems to define (to any id, when none can be seen) are not called
+    unknown; the file gets one line saying they could not be checked.
     """
     sections = [s.id for s in dossier.spec.sections]
     metrics = list(dossier.spec.metrics)
+    unreadable = unreadable or {}
+    unchecked: dict[Path, int] = {}
 
     def ref(where: Where, sub: Path_, label: str, kind: str, name: str, known: Any) -> None:
         if name in known or (kind, name) in broken or (kind in ("section", "metric") and not spec_known):
             return
+        if kind in KINDS:
+            holder = next((p for p, ids in unreadable.items() if name in ids), None) or next((p for p, ids in unreadable.items() if not ids), None)
+            if holder is not None:
+                unchecked[holder] = unchecked.get(holder, 0) + 1
+                return
         where.problem(problems, sub, f"{label}: unknown {SINGULAR.get(kind, kind)} '{name}'{suggest(name, known)}")
 
     for fid, fact in dossier.facts.items():
@@ -269,6 +306,9 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
         where = dossier.where[("judgments", jid)]
         for i, fid in enumerate(judgment.based_on):
             ref(where, ("based_on", i), f"judgment '{jid}'", "facts", fid, dossier.facts)
+    for path, count in unchecked.items():
+        problems.error(path, 1, 1, f"{count} reference{'s' if count != 1 else ''} from other files to ids this file may define "
+                                   "could not be checked, because the file cannot be read; they are checked once it is fixed")
     _check_cycles(dossier, problems)
 
 

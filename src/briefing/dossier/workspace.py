@@ -40,13 +40,28 @@ def discover(options: Options, problems: Problems, commands: tuple[str, ...] = (
     names = list(dict.fromkeys(options.dossiers)) or sorted(found)
     for name in names:
         if name not in found:
-            hint = suggest(name, [*found, *commands])
-            raise UsageError(f"unknown dossier '{name}' in {facts_dir}{hint}")
+            raise UsageError(f"unknown dossier '{name}' in {facts_dir}{_hint(name, found, commands)}")
     if not names:
         if problems.errors:  # there are dossier folders, but none is usable (a folder name that is not an id): bad facts
             raise Failure(problems)
         raise UsageError(f"no dossiers in {facts_dir} (a dossier is a folder holding dossier.yaml)")
     return {name: found[name] for name in names}
+
+
+# Words a new user types for a command, and the command that does it.
+_COMMAND_WORDS = {"init": "new", "create": "new", "start": "new", "add": "add-source", "import": "add-source", "fetch": "add-source",
+                  "list": "facts", "ls": "facts", "find": "locate", "search": "locate", "grep": "locate", "get": "show",
+                  "validate": "check", "lint": "check", "preview": "serve", "publish": "build", "render": "build"}
+
+
+def _hint(name: str, found: dict[str, Path], commands: tuple[str, ...]) -> str:
+    """A did-you-mean for an unknown dossier; when the name looks like a command, the real commands."""
+    hint = suggest(name, [*found, *commands])
+    if hint or not commands or not name.isalpha():
+        return hint
+    meant = _COMMAND_WORDS.get(name.lower())
+    closest = f" (did you mean '{meant}'?)" if meant in commands else ""
+    return f"; '{name}' is not a command either{closest}: the commands are {', '.join(commands)}"
 
 
 def load_all(folders: dict[str, Path], problems: Problems) -> list[Dossier]:
@@ -55,3 +70,20 @@ def load_all(folders: dict[str, Path], problems: Problems) -> list[Dossier]:
 
     with no_cyclic_gc():
         return [d for d in (load_dossier(folder, problems) for folder in folders.values()) if d is not None]
+
+
+def load_one(options: Options, problems: Problems, commands: tuple[str, ...] = ()) -> Dossier | None:
+    """The one dossier a curation command works on: the one named, else the only one in the facts folder.
+
+    Its problems go into `problems`; None when its dossier.yaml is unusable.
+    """
+    names = options.dossiers[:1]
+    if not names:
+        found = find_dossiers(facts_folder(options), Problems())
+        if len(found) != 1:
+            listed = ", ".join(sorted(found)) or "none"
+            raise UsageError(f"name the dossier (dossiers in {facts_folder(options)}: {listed})")
+        names = tuple(found)
+    folders = discover(options.replace(dossiers=names), problems, commands)
+    dossiers = load_all(folders, problems)
+    return dossiers[0] if dossiers else None

@@ -35,3 +35,22 @@ def stdout_closed() -> None:
         os.close(devnull)
     except (OSError, ValueError):
         pass
+
+
+def emit(text: str, target: os.PathLike[str] | str | None = None) -> None:
+    """A command's result: to standard output, or written whole to `target` (a temp file renamed into place)."""
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = os.fspath(target)
+    folder = os.path.dirname(path) or "."
+    temp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise
