@@ -1,4 +1,4 @@
-"""The build: what it writes, the rebuild cache, several days, worker processes."""
+"""commands.build: what a build writes, the rebuild cache, several days, worker processes."""
 
 from __future__ import annotations
 

@@ -45,3 +45,12 @@ def test_closest_passages_are_ranked_one_per_paragraph() -> None:
 def test_paragraph_locators() -> None:
     assert [paragraph_number(t) for t in ("paragraph 3", "Paragraph 12", "para. 4", "\u00b6 2", "page 2", "paragraph three", None)] == [
         3, 12, 4, 2, None, None, None]
+
+
+def test_a_closest_passage_can_show_the_words_around_a_short_match() -> None:
+    """`locate` asks for context: three words asked for are shown with the words around them, in the middle."""
+    index = PassageIndex("One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen.")
+    plain = index.closest("seven eihgt nine", limit=1)[0].text
+    wide = index.closest("seven eihgt nine", limit=1, context=9)[0].text
+    assert plain == "seven eight nine"
+    assert wide == "four five six seven eight nine ten eleven twelve"

@@ -1,4 +1,4 @@
-"""briefing.load: YAML to plain data with positions, refusing what YAML would accept silently."""
+"""dossier.reader (and discover, yaml_errors): YAML to plain data with positions, refusing what YAML would accept silently."""
 
 from __future__ import annotations
 

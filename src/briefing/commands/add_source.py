@@ -101,4 +101,4 @@ def _tell(sid: str, article: object, values: dict[str, str | None], options: Opt
     if missing:
         print("Not found in the page, left out: " + ", ".join(missing), file=out)
     if not options.get("reliability"):
-        print("Reliability: F (cannot be judged) until you grade the source; edit it in the register.", file=out)
+        print("Reliability: F (cannot be judged) until you grade the source: edit its `reliability:` in sources.yaml.", file=out)

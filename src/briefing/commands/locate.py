@@ -16,6 +16,8 @@ from briefing.foundation.console import emit
 from briefing.foundation.errors import Problems, UsageError, suggest
 from briefing.foundation.options import Options
 
+LOCATE_CONTEXT = 14  # words each closest passage shows at least: a few words asked for need the words around them
+
 
 def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     problems = Problems()
@@ -45,7 +47,7 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
         if others:
             print(f"Also in {', '.join(others)} of {archive}.", file=sys.stderr)
         return 0
-    near = index.closest(text, limit=int(options.get("limit") or 3))  # type: ignore[call-overload]
+    near = index.closest(text, limit=int(options.get("limit") or 3), context=LOCATE_CONTEXT)  # type: ignore[call-overload]
     lines = [f"No exact match in {archive} ({len(index)} paragraphs). Closest passages:"]
     lines += [f"{n}. paragraph {p.paragraph} ({p.score:.0f}% alike): {json.dumps(p.text, ensure_ascii=False)}" for n, p in enumerate(near, 1)]
     emit("\n".join(lines) + "\n", options.get("output"))  # type: ignore[arg-type]

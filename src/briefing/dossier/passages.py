@@ -121,13 +121,15 @@ class PassageIndex:
             shown = shown[: max((i + 1 for i, c in enumerate(shown) if c.isalnum()), default=len(shown))]
         return shown
 
-    def closest(self, quote: str, limit: int = 3) -> list[Passage]:
+    def closest(self, quote: str, limit: int = 3, context: int = 0) -> list[Passage]:
         """The passages most like `quote`, best first, at most one per paragraph.
 
         Comparing the quote with every stretch of a 2 MB archive costs seconds,
         so stretches are first ranked by how many of the quote's words they hold
         (one linear pass over running sums), and only the best few are scored
-        with rapidfuzz on folded, punctuation-free words.
+        with rapidfuzz on folded, punctuation-free words. With `context`, each
+        passage shows at least that many words, the matching ones in the middle
+        (a few words asked for are only useful with the words around them).
         """
         from rapidfuzz import fuzz
 
@@ -156,8 +158,8 @@ class PassageIndex:
             if para in seen:
                 continue
             seen.add(para)
-            first = start - self._word_starts[para]
-            shown = " ".join(self._words[para][first : first + end - start])
+            first, last = _widen(start - self._word_starts[para], end - self._word_starts[para], len(self._words[para]), context)
+            shown = " ".join(self._words[para][first:last])
             passages.append(Passage(para + 1, shown[:_MAX_SHOWN], round(score, 1)))
             if len(passages) == limit:
                 break
@@ -193,6 +195,15 @@ def _best(values: list[int], count: int) -> list[int]:
     above = [i for i, v in enumerate(values) if v > floor]
     at_floor = itertools.islice((i for i, v in enumerate(values) if v == floor), count - len(above))
     return sorted([*above, *at_floor], key=lambda i: (-values[i], i))[:count]
+
+
+def _widen(first: int, last: int, length: int, context: int) -> tuple[int, int]:
+    """A stretch of a paragraph's words grown to at least `context` words, the stretch in the middle."""
+    missing = context - (last - first)
+    if missing <= 0:
+        return first, last
+    first = max(0, first - missing // 2)
+    return first, min(length, max(last, first + context))
 
 
 def _plain(word: str) -> str:
