@@ -185,7 +185,7 @@ def _row(metric_id: str, metric: Metric, entries: list[tuple[FactView, Figure]],
             values[key].entries.append((view, fig))
         else:
             values[key] = ReportedValue(fig, [(view, fig)])
-    shown = [e for e in earlier if e.view.in_full or (e.reason == "superseded" and e.by is not None and e.by.in_full)]
+    shown = [e for e in earlier if e.view.in_full]  # older ones are in the fact register
     return FigureRow(metric_id, metric, list(values.values()), shown, estimate)
 
 

@@ -314,7 +314,6 @@ def _shown(views: list[FactView], figures: list[FigureRow], clashes: list[ClashV
     """Ids of the facts whose citations the brief itself prints: in full, in key figures, in disagreements."""
     shown = {v.id for v in views if v.in_full}
     shown.update(v.id for row in figures for v, _ in (*row.current, *row.earlier))
-    shown.update(v.id for row in figures if row.estimate for v in row.estimate.judgment.based_on if v.in_full)
     shown.update(f.id for c in clashes if c.in_full for f in c.facts)
     return shown
 
