@@ -28,7 +28,7 @@ class PartialDate:
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         match = _DATE.match(text) if text is not None else None
         if match is None:
-            hint = " (only a fact's date may be an interval)" if text is not None and "/" in text else ""
+            hint = " (only a fact's date and a source's published may be intervals)" if text is not None and "/" in text else ""
             raise ValueError(f"expected a date like 2024, 2024-10 or 2024-10-16, got {describe(value)}{hint}")
         year, month, day = (int(g) if g else None for g in match.groups())
         if year < 1:

@@ -284,7 +284,7 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
     for jid, judgment in dossier.judgments.items():
         where, label = dossier.where[("judgments", jid)], f"judgment '{jid}'"
         for i, basis in enumerate(judgment.based_on):
-            ref(where, ("based_on", i), label, "facts", basis.fact, dossier.facts)
+            ref(where, ("based_on", i, "fact"), label, "facts", basis.fact, dossier.facts)
         if judgment.revises is not None:
             if judgment.revises == jid:
                 where.problem(problems, ("revises",), f"{label}: a judgment cannot revise itself")
