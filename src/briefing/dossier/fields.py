@@ -182,9 +182,12 @@ def _text_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+_LINE = {"type": "string", "minLength": 1}
 TextList = Annotated[list[Text], BeforeValidator(_text_list),
-                     WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1},
-                                               {"type": "array", "items": {"type": "string", "minLength": 1}}]})]
+                     WithJsonSchema({"anyOf": [_LINE, {"type": "array", "items": _LINE}]})]
+# At least one line: a list that must not be empty (highlight points).
+TextLines = Annotated[list[Text], BeforeValidator(_text_list),
+                      WithJsonSchema({"anyOf": [_LINE, {"type": "array", "items": _LINE, "minItems": 1}]})]
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
 
 

@@ -33,6 +33,7 @@ from briefing.dossier.fields import (
     SourceKind,
     Status,
     Text,
+    TextLines,
     TextList,
     Url,
     whole,
@@ -248,7 +249,7 @@ class Highlight(Model):
     """The desk's lead for the briefs from its day until the next entry's."""
 
     date: Day = Field(description="from this day until the next entry's day")
-    points: Annotated[TextList, Field(min_length=1, description="Markdown, one line each: what a reader should take away")]
+    points: Annotated[TextLines, Field(min_length=1, description="Markdown, one line each: what a reader should take away")]
     based_on: IdList = Field([], description="ids of the facts and judgments the points rest on")
 
 
