@@ -83,7 +83,8 @@ def test_partial_dates(value: Any, expected: PartialDate) -> None:
         (n("2024.5"), "expected a date like 2024, 2024-10 or 2024-10-16, got a number '2024.5'"),
         (n("yes"), "expected a date like 2024, 2024-10 or 2024-10-16, got a yes/no value 'yes'"),
         (None, "expected a date like 2024, 2024-10 or 2024-10-16, got nothing (an empty value)"),
-        ("2024-10/2024-11", "expected a date like 2024, 2024-10 or 2024-10-16, got text '2024-10/2024-11' (only a fact's date and a source's published may be intervals)"),
+        ("2024-10/2024-11", "expected a date like 2024, 2024-10 or 2024-10-16, got text '2024-10/2024-11' "
+                            "(only a fact's date and a source's published may be intervals)"),
     ],
 )
 def test_invalid_dates(value: Any, message: str) -> None:
