@@ -22,7 +22,8 @@ from briefing.dossier.model import Estimate, Figure, Metric, PartialDate
 from briefing.dossier.rules import figure_range, overlap, span_of
 
 if TYPE_CHECKING:
-    from briefing.brief.select import FactView, JudgmentView
+    from briefing.brief.judgments import JudgmentView
+    from briefing.brief.views import FactView
     from briefing.dossier.dossier import Dossier
 
 

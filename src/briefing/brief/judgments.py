@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from briefing.dossier.model import Judgment
 
 if TYPE_CHECKING:
-    from briefing.brief.select import FactView
+    from briefing.brief.views import FactView
     from briefing.dossier.dossier import Dossier
 
 CHANGED = ("superseded", "denied", "disputed", "retracted")  # a supporting fact in one of these no longer bears weight

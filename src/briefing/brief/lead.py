@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from briefing.dossier.model import Fact, Highlight
 
 if TYPE_CHECKING:
-    from briefing.brief.select import FactView
+    from briefing.brief.views import FactView
     from briefing.dossier.dossier import Dossier
 
 

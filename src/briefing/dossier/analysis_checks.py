@@ -13,6 +13,7 @@ import datetime as dt
 from briefing.dossier import rules
 from briefing.dossier.checks import warn_kind
 from briefing.dossier.dossier import Dossier
+from briefing.dossier.graph import find_cycles
 from briefing.dossier.model import Judgment
 from briefing.foundation.errors import Problems
 
@@ -40,8 +41,6 @@ def _check_revision(dossier: Dossier, jid: str, judgment: Judgment, problems: Pr
 
 
 def _check_revision_cycles(dossier: Dossier, problems: Problems) -> None:
-    from briefing.dossier.validate import find_cycles  # the same walk as for `supersedes`
-
     edges = {jid: [j.revises] if j.revises and j.revises != jid else [] for jid, j in dossier.judgments.items()}
     for cycle in find_cycles(edges):
         first = min(cycle)

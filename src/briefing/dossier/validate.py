@@ -18,6 +18,7 @@ from briefing.dossier.archives import check_archives
 from briefing.dossier.checks import check_time, warn
 from briefing.dossier.discover import DOSSIER_FILE, yaml_files
 from briefing.dossier.dossier import Dossier, Where
+from briefing.dossier.graph import find_cycles
 from briefing.dossier.model import DossierFile, Fact, Highlight, Judgment, Source, describe, suggest
 from briefing.dossier.reader import Document, Path_, load_file
 from briefing.foundation.errors import Problems
@@ -312,33 +313,6 @@ def _check_cycles(dossier: Dossier, problems: Problems) -> None:
         dossier.where[("facts", first)].problem(
             problems, ("supersedes", index), f"fact '{first}': 'supersedes' forms a cycle: {' -> '.join([*_rotate(cycle, first), first])}"
         )
-
-
-def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
-    """The cycles of a graph of ids (each as the path that closes it), by an iterative depth-first walk.
-
-    Iterative, so that a chain of thousands of updates cannot exhaust the stack.
-    """
-    state: dict[str, int] = {}  # 1: on the current path, 2: finished
-    cycles: list[list[str]] = []
-    for start in sorted(edges):
-        if start in state:
-            continue
-        state[start], path, stack = 1, [start], [(start, iter(edges[start]))]
-        while stack:
-            node, rest = stack[-1]
-            nxt = next(rest, None)
-            if nxt is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-            elif nxt in edges and state.get(nxt) == 1:
-                cycles.append(path[path.index(nxt):])
-            elif nxt in edges and nxt not in state:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter(edges[nxt])))
-    return cycles
 
 
 def _rotate(cycle: list[str], first: str) -> list[str]:
