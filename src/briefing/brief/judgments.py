@@ -79,7 +79,7 @@ def judgment_views(dossier: Dossier, as_of: dt.date, since: dt.date | None, by_i
         if judgment.date.last > as_of or not allowed(judgment.marking):
             continue
         based = sorted((by_id[b.fact] for b in judgment.based_on if b.fact in by_id), key=lambda v: v.number)
-        if not based:
+        if not based or (judgment.supporting and not any(f in by_id for f in judgment.supporting)):
             continue  # everything it rests on is later than the brief or not releasable
         withheld = sum(1 for b in judgment.based_on if b.role == "supports" and b.fact not in by_id
                        and b.fact in known and known[b.fact] <= as_of)
