@@ -26,7 +26,7 @@ def test_a_build_writes_the_brief_the_register_and_the_site(run, tmp_path: Path)
     result = run("build", "--facts", ROOT / "facts", "--out", out, "--as-of", DAY, "--format", "md,html")
     assert result.code == 0, result.err
     brief = out / "north-korea-russia"
-    assert sorted(p.name for p in brief.iterdir()) == [f"{DAY}.html", f"{DAY}.md", f"{DAY}.register.html", "index.html"]
+    assert sorted(p.name for p in brief.iterdir()) == [".fact-numbers.json", f"{DAY}.html", f"{DAY}.md", f"{DAY}.register.html", "index.html"]
     assert (out / "index.html").is_file() and (out / "feed.xml").is_file() and (out / "assets" / "brief.css").is_file()
     register = (brief / f"{DAY}.register.html").read_text()
     assert len(re.findall(r'<li [^>]*id="f\d+"', register)) == 40  # every fact, in full

@@ -60,9 +60,9 @@ def test_max_marking_leaves_nothing_above_the_level(run: Callable[..., Result]) 
     sources = {s["id"] for s in cut["sources"]}
     for fact in cut["facts"]:  # nothing withheld is even named
         assert {c["source"] for c in fact["citations"]} <= sources
-        assert set(fact["contradicts"]) <= kept and fact["supersedes"] in {None, *kept} and fact["superseded_by"] in {None, *kept}
+        assert set(fact["contradicts"]) <= kept and set(fact["supersedes"]) <= kept and fact["superseded_by"] in {None, *kept}
     for judgment in cut["judgments"]:
-        assert set(judgment["based_on"]) <= kept
+        assert {basis["fact"] for basis in judgment["based_on"]} <= kept
     assert len(cut["facts"]) < len(full["facts"])
 
 
@@ -88,8 +88,8 @@ def test_csl_json_items(run: Callable[..., Result]) -> None:
     rio = next(i for i in items if i["id"] == "rio-times-2024-10-16")
     assert rio["type"] == "article-newspaper" and rio["container-title"] == "The Rio Times"
     assert rio["issued"] == {"date-parts": [[2024, 10, 16]]} and rio["note"] == "via MENAFN"
-    undated = next(i for i in items if i["id"] == "pyongyang-intensifies-support")
-    assert "issued" not in undated and "container-title" not in undated
+    window = next(i for i in items if i["id"] == "pyongyang-intensifies-support")  # published in an inferred window
+    assert window["issued"] == {"date-parts": [[2025, 3, 26], [2025, 4, 30]]} and "container-title" not in window
 
 
 def test_export_to_a_file_and_bad_facts(run: Callable[..., Result], tmp_path: Path, demo_copy: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.brief.numbering import Numbering
 from briefing.brief.select import select_brief
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.validate import load_dossier
@@ -25,6 +26,7 @@ from conftest import DEMO
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURE = Path(__file__).parent / "fixtures" / "facts"
+NUMBERS = Path(__file__).parent / "fixtures" / "numbers"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Case:
     as_of: str
     since: str | None = None
     max_marking: str | None = None
+    numbers: str | None = None  # a fact numbering file (tests/fixtures/numbers/) earlier briefs left in the folder
 
     @property
     def name(self) -> str:
@@ -44,6 +47,8 @@ class Case:
             parts.append(f"since-{self.since}")
         if self.max_marking:
             parts.append(self.max_marking.lower().replace(":", "-").replace("+", "-"))
+        if self.numbers:
+            parts.append("numbered")
         return f"{self.dossier}/{'_'.join(parts)}"
 
 
@@ -56,6 +61,20 @@ CASES = [
     Case(FIXTURE, "harbour", "2024-03-31", since="2024-02-29"),
     Case(FIXTURE, "harbour", "2024-04-30", since="2024-03-31"),
     Case(FIXTURE, "harbour", "2024-04-30", since="2024-03-31", max_marking="TLP:CLEAR"),
+    # The analysis rules (format 1.1), one day for each:
+    # estimate, supersession per metric, highlights, key events;
+    Case(FIXTURE, "strait", "2024-01-15", since="2024-01-08"),
+    # due for review, agreeing values merged, a publication window, a month after a day inside it;
+    Case(FIXTURE, "strait", "2024-02-05", since="2024-01-15"),
+    # revision, resolutions and the track record, weak basis, disagreeing values set against each other;
+    Case(FIXTURE, "strait", "2024-02-20", since="2024-02-05"),
+    # support withheld from a releasable cut;
+    Case(FIXTURE, "strait", "2024-02-20", since="2024-02-05", max_marking="TLP:CLEAR"),
+    # stable numbers: the backfilled storm warning gets the next number, the others keep theirs.
+    Case(FIXTURE, "strait", "2024-03-10", since="2024-02-20", numbers="strait.json"),
+    Case(DEMO, "north-korea-russia", "2024-10-20"),
+    Case(DEMO, "north-korea-russia", "2025-06-01", since="2024-10-20"),
+    Case(DEMO, "north-korea-russia", "2026-11-21", since="2025-06-01"),
 ]
 
 _loaded: dict[Path, Dossier] = {}
@@ -73,8 +92,9 @@ def _dossier(folder: Path) -> Dossier:
 def rendered(case: Case) -> render.Rendered:
     """The brief exactly as `build` writes it (same environment, same assets path)."""
     day = dt.date.fromisoformat
+    numbering = Numbering.load((NUMBERS / case.numbers).read_bytes()) if case.numbers else None
     brief = select_brief(_dossier(case.facts / case.dossier), day(case.as_of),
-                         day(case.since) if case.since else None, case.max_marking)
+                         day(case.since) if case.since else None, case.max_marking, numbering)
     return render.render_brief(brief, render.environment([]), ("md", "html"))
 
 

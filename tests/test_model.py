@@ -83,7 +83,8 @@ def test_partial_dates(value: Any, expected: PartialDate) -> None:
         (n("2024.5"), "expected a date like 2024, 2024-10 or 2024-10-16, got a number '2024.5'"),
         (n("yes"), "expected a date like 2024, 2024-10 or 2024-10-16, got a yes/no value 'yes'"),
         (None, "expected a date like 2024, 2024-10 or 2024-10-16, got nothing (an empty value)"),
-        ("2024-10/2024-11", "expected a date like 2024, 2024-10 or 2024-10-16, got text '2024-10/2024-11' (only a fact's date may be an interval)"),
+        ("2024-10/2024-11", "expected a date like 2024, 2024-10 or 2024-10-16, got text '2024-10/2024-11' "
+                            "(only a fact's date and a source's published may be intervals)"),
     ],
 )
 def test_invalid_dates(value: Any, message: str) -> None:
@@ -126,9 +127,10 @@ def test_interval_may_end_inside_the_month_it_starts_in() -> None:
     assert errors(Fact, FACT, date="2024-10/2024-10-01") == []
 
 
-def test_judgment_and_source_dates_are_days_not_intervals() -> None:
+def test_judgment_dates_are_days_not_intervals_but_a_publication_may_be_a_window() -> None:
     assert errors(Judgment, JUDGMENT, date="2024-10/2024-11")[0].startswith("date: expected a date like")
-    assert errors(Source, SOURCE, published="2024-10/2024-11")[0].startswith("published: expected a date like")
+    assert errors(Source, SOURCE, published="2025-03-26/2025-04-30") == []
+    assert errors(Source, SOURCE, accessed="2024-10/2024-11")[0].startswith("accessed: expected a date like")
 
 
 # --- ids -----------------------------------------------------------------------------------------
@@ -314,7 +316,7 @@ def test_defaults() -> None:
 
 
 def test_single_ids_become_lists() -> None:
-    assert Judgment.model_validate({**JUDGMENT, "based_on": "a-fact"}).based_on == ["a-fact"]
+    assert Judgment.model_validate({**JUDGMENT, "based_on": "a-fact"}).facts == ["a-fact"]
     assert Fact.model_validate({**FACT, "contradicts": "other"}).contradicts == ["other"]
 
 
@@ -355,4 +357,4 @@ def test_schemas_are_json_schema_2020_12() -> None:
     for schema in (fact_file_schema(), dossier_schema()):
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
         assert schema["additionalProperties"] is False
-    assert set(fact_file_schema()["properties"]) == {"sources", "facts", "judgments"}
+    assert set(fact_file_schema()["properties"]) == {"sources", "facts", "judgments", "highlights"}

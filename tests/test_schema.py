@@ -77,6 +77,11 @@ def test_demo_data_validates_against_the_exported_schema(path: Path) -> None:
     (lambda d: d["facts"][0].update(sources=[]), "minItems"),
     (lambda d: d["facts"][0].update(date="2024/10"), "pattern"),
     (lambda d: d.update(notes="x"), "additionalProperties"),
+    (lambda d: d["facts"][0].update(date="2024-13-01"), "pattern"),
+    (lambda d: d["facts"][0].update(timeline="yes"), "type"),
+    (lambda d: d.update(judgments=[{"id": "j", "statement": "S", "likelihood": "likely", "confidence": "low", "date": "2024-10-16",
+                                    "based_on": [{"fact": "f", "role": "against"}]}]), "enum"),
+    (lambda d: d.update(highlights=[{"date": "2024-10-16", "points": [], "based_on": ["f"]}]), "minItems"),
 ])
 def test_the_schema_refuses_what_check_refuses(change: Callable[[dict[str, Any]], None], where: str) -> None:
     data = load_demo(DEMO / "north-korea-russia" / "troops.yaml")
@@ -85,3 +90,27 @@ def test_the_schema_refuses_what_check_refuses(change: Callable[[dict[str, Any]]
     with pytest.raises(jsonschema.ValidationError) as info:
         jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
     assert info.value.validator == where
+
+
+def _properties(node: Any) -> list[tuple[str, Any]]:
+    """Every (name, schema) of an object property anywhere in a schema."""
+    found: list[tuple[str, Any]] = []
+    if isinstance(node, dict):
+        found += list(node.get("properties", {}).items()) if isinstance(node.get("properties"), dict) else []
+        for value in node.values():
+            found += _properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _properties(value)
+    return found
+
+
+@pytest.mark.parametrize("committed", ["facts.schema.json", "dossier.schema.json"])
+def test_every_property_has_a_description_an_editor_shows(committed: str) -> None:
+    schema = json.loads((SCHEMA_DIR / committed).read_text(encoding="utf-8"))
+    missing = sorted({name for name, prop in _properties(schema) if not prop.get("description")})
+    assert missing == []
+
+
+def test_the_schema_ships_in_the_wheel() -> None:
+    assert '"schema" = "briefing/_data/schema"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")

@@ -83,7 +83,7 @@ def test_supersession_chain(dossier: Dossier) -> None:
     chain = [fact(late, i) for i in ("ships-held-12", "ships-held-30", "ships-held-45")]
     assert [v.status for v in chain] == ["superseded", "superseded", "reported"]
     assert chain[0].superseded_by is chain[1] and chain[1].superseded_by is chain[2]
-    assert chain[2].supersedes is chain[1]
+    assert chain[2].supersedes == [chain[1]]
     row = next(r for r in late.figures if r.metric_id == "ships-held")
     assert {v.id for v, _ in row.earlier} == {"ships-held-30"}  # ships-held-12 is older than the reading window
     whole = select_brief(without_window(dossier), D("2024-03-31"))

@@ -113,7 +113,8 @@ def test_index_shows_each_dossier_with_its_newest_brief(built: Path) -> None:
 def test_dossier_page_lists_every_brief_newest_first_with_what_changed(built: Path) -> None:
     page = read(built / DOSSIER / "index.html")
     assert [h for h in page.links if BRIEF_HTML.match(h)] == [f"{NEW}.html", f"{OLD}.html"]
-    assert [t for level, t in page.headings if level == 2] == ["Brief as of 21 November 2026 newest", "Brief as of 1 December 2024"]
+    assert [t for level, t in page.headings if level == 2] == ["Track record", "Brief as of 21 November 2026 newest", "Brief as of 1 December 2024"]
+    assert "Brier score 0.106" in page.text  # the demo's one resolved forecast, from the newest brief's metas
     assert page.text.count("What changed:") == 2 and "since 1 December 2024" in page.text
     for day in (NEW, OLD):
         assert f"{day}.pdf" in page.links and f"{day}.md" in page.links

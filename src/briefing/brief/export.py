@@ -50,7 +50,8 @@ def export_data(dossier: Dossier, as_of: dt.date, max_marking: str | None = None
         "facts": [_fact(v, dossier, {f.id for f in brief.facts}) for v in _reading_order(brief)],
         "judgments": [{"id": j.judgment.id, "number": j.number, "statement": j.judgment.statement,
                        "likelihood": j.judgment.likelihood, "confidence": j.judgment.confidence,
-                       "date": str(j.judgment.date), "based_on": [f.id for f in j.based_on],
+                       "date": str(j.judgment.date),
+                       "based_on": [{"fact": f.id, "role": j.roles.get(f.id, "supports")} for f in j.based_on],
                        "marking": j.judgment.marking or spec.marking} for j in brief.judgments],
         "disagreements": [{"kind": c.kind, "metric": c.metric, "facts": [f.id for f in c.facts]} for c in brief.clashes],
     }
@@ -73,7 +74,7 @@ def _fact(view: FactView, dossier: Dossier, included: set[str]) -> dict[str, Any
             "attribution": fact.attribution, "credibility": fact.credibility,
             "figures": [{"metric": f.metric, "value": f.value, "qualifier": f.qualifier} for f in fact.figures],
             "citations": [{"source": c.source.source.id, "quote": c.quote, "locator": c.locator} for c in view.citations],
-            "supersedes": view.supersedes.id if view.supersedes else None,
+            "supersedes": [v.id for v in view.supersedes],
             "superseded_by": view.superseded_by.id if view.superseded_by else None,
             "contradicts": [c for c in fact.contradicts if c in included],  # never the id of a fact this export withholds
             "tags": list(fact.tags), "marking": fact.marking or dossier.spec.marking}
@@ -94,7 +95,7 @@ def csv_text(data: dict[str, Any]) -> str:
                "quotes": "; ".join(c["quote"] for c in cites if c["quote"]),
                "figures": "; ".join(f"{f['metric']}={f['value']}" + ("" if f["qualifier"] == "exact" else f" ({f['qualifier']})")
                                     for f in fact["figures"]),
-               "tags": "; ".join(fact["tags"])}
+               "supersedes": "; ".join(fact["supersedes"]), "tags": "; ".join(fact["tags"])}
         writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
     return out.getvalue()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefing.foundation.scales import CONFIDENCE, ID_PATTERN, LIKELIHOOD, QUALIFIERS, RELIABILITY, SOURCE_KINDS, STATUSES, TLP_LEVELS
+from briefing.foundation.scales import CONFIDENCE, ID_PATTERN, LIKELIHOOD, QUALIFIERS, RELIABILITY, ROLES, SOURCE_KINDS, STATUSES, TLP_LEVELS
 
 _ID = {"type": "string", "pattern": ID_PATTERN}
 _DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "a day, YYYY-MM-DD"}
@@ -52,7 +52,7 @@ def export_schema() -> dict[str, Any]:
         "citations": {"type": "array", "description": "its releasable sources", "items": _object("a citation", {
             "source": _with(_ID, "a source id of this export"), "quote": _with(_TEXT_OR_NULL, "verbatim excerpt"),
             "locator": _with(_TEXT_OR_NULL, "where in the source (paragraph N)")})},
-        "supersedes": {"anyOf": [_ID, {"type": "null"}], "description": "the older fact of this export it updates"},
+        "supersedes": {"type": "array", "items": _ID, "description": "the older facts of this export it updates"},
         "superseded_by": {"anyOf": [_ID, {"type": "null"}], "description": "the newer fact of this export that updates it"},
         "contradicts": {"type": "array", "items": _ID, "description": "facts of this export it conflicts with"},
         "tags": {"type": "array", "items": {"type": "string"}, "description": "the analyst's tags"},
@@ -63,7 +63,9 @@ def export_schema() -> dict[str, Any]:
         "likelihood": {"enum": list(LIKELIHOOD), "description": "ICD 203 likelihood"},
         "confidence": {"enum": list(CONFIDENCE), "description": "the analyst's confidence"},
         "date": _with(_PARTIAL, "when it was made"),
-        "based_on": {"type": "array", "items": _ID, "description": "the facts of this export it rests on"},
+        "based_on": {"type": "array", "description": "the facts of this export it weighs, each with its role",
+                     "items": {"type": "object", "additionalProperties": False, "required": ["fact", "role"],
+                               "properties": {"fact": _ID, "role": {"enum": list(ROLES)}}}},
         "marking": _MARKING})
     clash = _object("facts that disagree on the export's day", {
         "kind": {"enum": ["figure", "contradiction", "denied", "disputed"], "description": "how they disagree"},

@@ -39,10 +39,10 @@ def referrers(dossier: Dossier, kind: str, item_id: str) -> list[Reference]:
                     detail = " ".join(p for p in (f'"{cite.quote}"' if cite.quote else "", f"({cite.locator})" if cite.locator else "") if p)
                     out.append(Reference("facts", fact.id, "cites it", detail))
         if kind == "facts":
-            if fact.supersedes == item_id:
+            if item_id in fact.supersedes:
                 out.append(Reference("facts", fact.id, "supersedes it"))
             if item_id in fact.contradicts:
                 out.append(Reference("facts", fact.id, "contradicts it"))
     if kind == "facts":
-        out.extend(Reference("judgments", j.id, "rests on it") for j in dossier.judgments.values() if item_id in j.based_on)
+        out.extend(Reference("judgments", j.id, "rests on it") for j in dossier.judgments.values() if item_id in j.facts)
     return out

@@ -9,122 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
+from briefing.brief.figures import FigureRow, key_figures
+from briefing.brief.judgments import JudgmentView, judgment_views
+from briefing.brief.lead import HighlightView, highlights, reading_key, timeline
+from briefing.brief.numbering import Numbering
+from briefing.brief.record import TrackRecord, track_record
+from briefing.brief.views import CitationView, FactView, SourceView
 from briefing.dossier.dossier import Dossier
-from briefing.dossier.model import (
-    Fact,
-    Figure,
-    Judgment,
-    Metric,
-    PartialDate,
-    Section,
-    Source,
-)
-from briefing.dossier.rules import disagreements, figure_range, known_from, marking_rank, overlap, source_day, span_of, status_on
-from briefing.foundation.scales import RELIABILITY, TLP_LEVELS
+from briefing.dossier.model import Fact, Section, Source
+from briefing.dossier.rules import disagreements, known_from, marking_rank, source_day, status_on
+from briefing.foundation.scales import TLP_LEVELS
+
+__all__ = ["Brief", "CitationView", "FactView", "FigureRow", "JudgmentView", "SourceView", "select_brief"]
 
 KEEP_JUDGMENTS = 5  # with a reading window, the newest judgments a brief always shows in full
 
 
 # --- the brief's selection -----------------------------------------------------------------
-
-
-@dataclass
-class SourceView:
-    """A source as an endnote: numbered in order of first citation."""
-
-    source: Source
-    number: int
-    views: list[FactView] = field(default_factory=list)  # the facts citing it, in reading order
-
-    @property
-    def facts(self) -> list[str]:
-        return [v.id for v in self.views]
-
-    @property
-    def reliability_words(self) -> str:
-        return RELIABILITY[self.source.reliability]
-
-
-@dataclass
-class CitationView:
-    source: SourceView
-    quote: str | None
-    locator: str | None
-
-
-@dataclass
-class FactView:
-    """A fact as a brief shows it."""
-
-    fact: Fact
-    number: int
-    known_from: dt.date
-    citations: list[CitationView]
-    section: Section
-    claim_status: str = "reported"  # the fact's own status on the brief's day (see `status_on`)
-    superseded_by: FactView | None = None
-    supersedes: FactView | None = None
-    new: bool = False
-    in_full: bool = True
-
-    @property
-    def id(self) -> str:
-        return self.fact.id
-
-    @property
-    def grade(self) -> str:
-        """Admiralty grade: the best source's reliability, then the information's credibility."""
-        best = min(c.source.source.reliability for c in self.citations)
-        return f"{best}{self.fact.credibility}"
-
-    @property
-    def status(self) -> str:
-        """The status a reader sees: a plain or confirmed fact that a newer one replaced is `superseded`.
-
-        Disputed, denied and retracted stay as they are (a newer fact does not
-        resolve a dispute); the supersession is still shown beside them.
-        """
-        if self.superseded_by is not None and self.claim_status in ("reported", "confirmed"):
-            return "superseded"
-        return self.claim_status
-
-    @property
-    def status_since(self) -> PartialDate | None:
-        """The day the fact took the status the brief shows, when the dossier says (`status_date`)."""
-        return self.fact.status_date if self.claim_status == self.fact.status != "reported" else None
-
-    @property
-    def standing(self) -> bool:
-        """Still current: neither replaced by a newer fact, withdrawn by its source, nor denied."""
-        return self.superseded_by is None and self.claim_status not in ("retracted", "denied")
-
-
-@dataclass
-class JudgmentView:
-    """A judgment as a brief shows it, resting only on facts the brief includes."""
-
-    judgment: Judgment
-    number: int
-    based_on: list[FactView]
-    new: bool = False
-    in_full: bool = True  # False: made before the reading window and not among the newest, so only counted
-
-
-@dataclass
-class FigureRow:
-    """One metric in the key-figures table: the current value(s) and what they replaced."""
-
-    metric_id: str
-    metric: Metric
-    current: list[tuple[FactView, Figure]]
-    earlier: list[tuple[FactView, Figure]]
-
-    @property
-    def disputed(self) -> bool:
-        ranges = [figure_range(fig) for _, fig in self.current]
-        return any(not overlap(a, b) for i, a in enumerate(ranges) for b in ranges[:i])
 
 
 @dataclass
@@ -155,6 +57,8 @@ class Brief:
     clashes: list[ClashView]
     window_start: dt.date | None = None
     all_sources: list[SourceView] = field(default_factory=list)  # also those cited only by summarized facts
+    highlights: HighlightView | None = None
+    record: TrackRecord = field(default_factory=lambda: TrackRecord([]))
 
     @property
     def sections(self) -> list[tuple[Section, list[FactView]]]:
@@ -165,12 +69,52 @@ class Brief:
         return [f for f in self.facts if f.new]
 
     @property
+    def bottom_line(self) -> list[JudgmentView]:
+        """Current judgments (not revised, resolved or due for review), by rank then newest."""
+        return [j for j in self.judgments if j.current]
+
+    @property
     def shown_judgments(self) -> list[JudgmentView]:
-        return [j for j in self.judgments if j.in_full]
+        return [j for j in self.bottom_line if j.in_full]
 
     @property
     def older_judgments(self) -> list[JudgmentView]:
-        return [j for j in self.judgments if not j.in_full]
+        return [j for j in self.bottom_line if not j.in_full]
+
+    @property
+    def due(self) -> list[JudgmentView]:
+        """Forecasts past their horizon without a resolution, oldest horizon first."""
+        due = [j for j in self.judgments if j.state == "due"]
+        return sorted(due, key=lambda j: (j.judgment.horizon.last, j.number))  # type: ignore[union-attr]
+
+    @property
+    def revisions(self) -> list[JudgmentView]:
+        """Revising judgments made after `since` (each shows the judgment it replaced)."""
+        return [j for j in self.judgments if j.revises is not None and j.new]
+
+    @property
+    def new_judgments(self) -> list[JudgmentView]:
+        """Judgments made after `since` that revise none (revisions are told apart)."""
+        return [j for j in self.judgments if j.new and j.revises is None]
+
+    @property
+    def resolved_since(self) -> list[JudgmentView]:
+        if self.since is None:
+            return []
+        since = self.since
+        return [j for j in self.record.resolved if j.judgment.resolution.date.last > since]  # type: ignore[union-attr]
+
+    @property
+    def due_since(self) -> list[JudgmentView]:
+        """Forecasts whose horizon passed after `since`: newly due for review."""
+        if self.since is None:
+            return []
+        since = self.since
+        return [j for j in self.due if j.judgment.horizon.last >= since]  # type: ignore[union-attr]
+
+    @property
+    def judgments_changed(self) -> bool:
+        return bool(self.new_judgments or self.revisions or self.resolved_since or self.due_since)
 
     @property
     def shown_clashes(self) -> list[ClashView]:
@@ -186,10 +130,6 @@ class Brief:
         return [f for f in self.facts if f.in_full and f.claim_status in ("denied", "disputed", "retracted")]
 
     @property
-    def new_judgments(self) -> list[JudgmentView]:
-        return [j for j in self.judgments if j.new]
-
-    @property
     def newly_superseded(self) -> list[FactView]:
         """Older facts that a fact new since the previous brief replaced: the updates a reader must notice."""
         return [f for f in self.facts if f.superseded_by is not None and f.superseded_by.new and not f.new]
@@ -203,9 +143,8 @@ class Brief:
 
     @property
     def timeline(self) -> list[FactView]:
-        """Dated facts shown in full, oldest first; intervals sort by their start, then their end."""
-        dated = [f for f in self.facts if f.fact.date is not None and f.in_full]
-        return sorted(dated, key=lambda f: (f.fact.date.first, f.fact.date.last, f.number))  # type: ignore[union-attr]
+        """Key events when the dossier flags any (else every dated fact) shown in full, by time as read."""
+        return timeline(self.dossier, self.facts)
 
     @property
     def summarized(self) -> list[FactView]:
@@ -233,8 +172,14 @@ def select_brief(
     as_of: dt.date,
     since: dt.date | None = None,
     max_marking: str | None = None,
+    numbering: Numbering | None = None,
 ) -> Brief:
-    """Cut the dossier to what was known on `as_of` and releasable at `max_marking`."""
+    """Cut the dossier to what was known on `as_of` and releasable at `max_marking`.
+
+    `numbering` holds the fact numbers earlier briefs of the same output folder
+    showed (it is extended with this brief's new facts); without it, facts are
+    numbered as in a fresh folder.
+    """
     limit = marking_rank(max_marking) if max_marking else len(TLP_LEVELS)
     default = dossier.spec.marking
 
@@ -242,29 +187,40 @@ def select_brief(
         return marking_rank(marking or default) <= limit
 
     sources = {sid: s for sid, s in dossier.sources.items() if source_day(s) <= as_of and allowed(s.marking)}
+    every_source = {sid: s for sid, s in dossier.sources.items() if source_day(s) <= as_of}
     order = {s.id: i for i, s in enumerate(dossier.spec.sections)}
-    chosen: list[tuple[Fact, dt.date]] = []
-    for fact in dossier.facts.values():
+    chosen: list[tuple[Fact, dt.date, int]] = []
+    known_all: dict[str, dt.date] = {}  # every fact known by the day, releasable or not: what a cut withheld
+    for index, fact in enumerate(dossier.facts.values()):
+        day = known_from(fact, every_source)
+        if day is not None:
+            known_all[fact.id] = day
         if not allowed(fact.marking):
             continue
         known = known_from(fact, sources)
         if known is not None and known <= as_of:
-            chosen.append((fact, known))
-    chosen.sort(key=lambda fk: (order.get(fk[0].section, 0), _date_key(fk[0]), fk[0].id))
-    views, source_views = _fact_views(dossier, chosen, sources, since, as_of)
+            chosen.append((fact, known, index))
+    numbers = (numbering or Numbering()).assign(f.id for f, _, _ in sorted(chosen, key=lambda c: (c[1], c[2])))
+    chosen.sort(key=lambda c: (order.get(c[0].section, 0), reading_key(c[0], c[2])))
+    views, source_views = _fact_views(dossier, chosen, sources, since, as_of, numbers)
     by_id = {v.id: v for v in views}
     for view in views:
-        old = view.fact.supersedes
-        if old in by_id:
-            by_id[old].superseded_by = view
-            view.supersedes = by_id[old]
+        for old in view.fact.supersedes:
+            if old in by_id:
+                by_id[old].superseded_by_all.append(view)
+                view.supersedes.append(by_id[old])
+    for view in views:
+        view.superseded_by_all.sort(key=lambda v: (v.known_from, v.order))
+        view.superseded_by = view.superseded_by_all[0] if view.superseded_by_all else None
     _apply_window(dossier, views, as_of)
-    judgments = _judgments(dossier, as_of, since, by_id, allowed)
+    judgments = judgment_views(dossier, as_of, since, by_id, allowed, known_all)
     if dossier.spec.reading_window:
         start = window_start(as_of, dossier.spec.reading_window)
-        for index, view in enumerate(judgments):  # newest first: the latest few always lead the brief
-            view.in_full = view.judgment.date.last >= start or index < KEEP_JUDGMENTS
-    figures = _figures(dossier, views)
+        newest = sorted((j for j in judgments if j.current), key=lambda j: -j.judgment.date.last.toordinal())
+        keep = {id(j) for j in newest[:KEEP_JUDGMENTS]}  # the latest few always lead the brief
+        for view in judgments:
+            view.in_full = view.judgment.date.last >= start or id(view) in keep
+    figures = key_figures(dossier, views, judgments)
     clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
                for c in disagreements(dossier, [v.fact for v in views], status=lambda f: by_id[f.id].claim_status)]
     shown = _shown(views, figures, clashes)
@@ -273,9 +229,13 @@ def select_brief(
                    *(j.judgment.marking or default for j in judgments)], key=marking_rank)
     if max_marking is not None and marking_rank(marking) > limit:
         marking = max_marking
+    items: dict[str, object] = {**by_id, **{j.judgment.id: j for j in judgments}}
+    withheld = {fid for fid, day in known_all.items() if day <= as_of and fid not in by_id} | \
+        {jid for jid, j in dossier.judgments.items() if j.date.last <= as_of and not allowed(j.marking)}
     return Brief(dossier, as_of, since, marking, max_marking, views, judgments, visible, figures, clashes,
                  window_start=window_start(as_of, dossier.spec.reading_window) if dossier.spec.reading_window else None,
-                 all_sources=every)
+                 all_sources=every, highlights=highlights(dossier, as_of, since, items, withheld),
+                 record=track_record(judgments))
 
 
 def _shown(views: list[FactView], figures: list[FigureRow], clashes: list[ClashView]) -> set[str]:
@@ -304,18 +264,12 @@ def _number_sources(views: list[FactView], shown: set[str],
     return visible, every
 
 
-def _date_key(fact: Fact) -> tuple[dt.date, dt.date]:
-    if fact.date is None:
-        return (dt.date.max, dt.date.max)
-    return (fact.date.first, fact.date.last)
-
-
-def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: dict[str, Source],
-                since: dt.date | None, as_of: dt.date) -> tuple[list[FactView], dict[str, SourceView]]:
+def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date, int]], sources: dict[str, Source],
+                since: dt.date | None, as_of: dt.date, numbers: dict[str, int]) -> tuple[list[FactView], dict[str, SourceView]]:
     sections = {s.id: s for s in dossier.spec.sections}
     source_views: dict[str, SourceView] = {}
     views: list[FactView] = []
-    for number, (fact, known) in enumerate(chosen, start=1):
+    for fact, known, index in chosen:
         citations = []
         for cite in fact.sources:
             if cite.source not in sources:
@@ -324,8 +278,8 @@ def _fact_views(dossier: Dossier, chosen: list[tuple[Fact, dt.date]], sources: d
             if sv is None:
                 sv = source_views[cite.source] = SourceView(sources[cite.source], len(source_views) + 1)
             citations.append(CitationView(sv, cite.quote, cite.locator))
-        view = FactView(fact, number, known, citations, sections[fact.section], status_on(fact, as_of),
-                        new=since is not None and since < known)
+        view = FactView(fact, numbers[fact.id], known, citations, sections[fact.section], status_on(fact, as_of),
+                        new=since is not None and since < known, order=index)
         for sv in {id(c.source): c.source for c in citations}.values():  # each source once per fact
             sv.views.append(view)
         views.append(view)
@@ -351,46 +305,3 @@ def _apply_window(dossier: Dossier, views: list[FactView], as_of: dt.date) -> No
 def window_start(as_of: dt.date, days: int) -> dt.date:
     """The first day of a reading window of `days` days that ends on (and includes) `as_of`."""
     return as_of - dt.timedelta(days=days - 1)
-
-
-def _judgments(dossier: Dossier, as_of: dt.date, since: dt.date | None, by_id: dict[str, FactView],
-               allowed: Any) -> list[JudgmentView]:
-    """Judgments made by `as_of` and releasable, newest first, each resting only on facts the brief holds.
-
-    A judgment none of whose facts the brief holds (all later, or all above the
-    marking cut) is left out: it would rest on nothing the reader can see.
-    """
-    out: list[JudgmentView] = []
-    ordered = sorted(dossier.judgments.values(), key=lambda j: (-j.date.last.toordinal(), j.id))
-    for judgment in ordered:
-        if judgment.date.last > as_of or not allowed(judgment.marking):
-            continue
-        based = sorted((by_id[f] for f in judgment.based_on if f in by_id), key=lambda v: v.number)
-        if not based:
-            continue  # everything it rests on is later than the brief or not releasable
-        out.append(JudgmentView(judgment, len(out) + 1, based, new=since is not None and since < judgment.date.last))
-    return out
-
-
-def _figures(dossier: Dossier, views: list[FactView]) -> list[FigureRow]:
-    """Per metric: the newest standing values (several when they disagree) and the ones they replaced."""
-    rows: list[FigureRow] = []
-    for metric_id, metric in dossier.spec.metrics.items():
-        entries = [(v, fig) for v in views for fig in v.fact.figures if fig.metric == metric_id]
-        standing = [(v, fig) for v, fig in entries if v.standing]
-        if not entries:
-            continue
-        if not standing:
-            rows.append(FigureRow(metric_id, metric, [], entries))
-            continue
-        newest = max(_fig_span(v)[0] for v, _ in standing)
-        current = [(v, fig) for v, fig in standing if _fig_span(v)[1] >= newest]
-        earlier = [(v, fig) for v, fig in entries if not any(v is cv and fig is cf for cv, cf in current) and v.in_full]
-        rows.append(FigureRow(metric_id, metric, current, earlier))
-    return rows
-
-
-def _fig_span(view: FactView) -> tuple[dt.date, dt.date]:
-    span = span_of(view.fact.date, view.known_from)
-    assert span is not None
-    return span

@@ -22,7 +22,7 @@ from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import report, sayer
 from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
-from briefing.foundation.layout import CACHE_NAME, SITE_ENTRY, SITE_PAGES, brief_file
+from briefing.foundation.layout import CACHE_NAME, NUMBERS_NAME, SITE_ENTRY, SITE_PAGES, brief_file
 from briefing.foundation.options import Options
 from briefing.foundation.resources import assets_dir, templates_dir
 from briefing.publish import cache
@@ -186,9 +186,10 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     try:
         problems = Problems()
         pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
+        numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
         for job in jobs:
             try:
-                files, futures = _render_job(job, options, txn, asset_dirs, workers, say)
+                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name])
             except Problem as problem:  # a template mistake: reported with the others once every brief was tried
                 problems.add(problem)
                 continue
@@ -198,6 +199,9 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 record.record(job.label, job.key, files, warnings.get(job.name, []))
         if problems:
             raise Failure(problems)
+        for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
+            if numbering.changed:
+                txn.stage(out / name / NUMBERS_NAME, numbering.dump())
         # The site pages go first too: they only need to know which files are coming.
         coming = tuple(_target(out, job, name) for job, _, futures in pending for name, _ in futures)
         site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming)
@@ -219,6 +223,18 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     return [p for p in written if not p.name.startswith(".")]
 
 
+def _numbering(folder: Path) -> Any:
+    """The fact numbers earlier briefs in `folder` showed (brief.numbering); a damaged file stops the build."""
+    from briefing.brief.numbering import Numbering, NumberingError
+
+    path = folder / NUMBERS_NAME
+    try:
+        data = path.read_bytes() if path.is_file() else None
+        return Numbering.load(data)
+    except NumberingError as exc:
+        raise BuildStepError("reading the fact numbers", str(path), str(exc)) from None
+
+
 def _target(out: Path, job: Job, name: str) -> Path:
     return out / job.name / brief_file(job.as_of, FORMATS[name].extension)
 
@@ -233,7 +249,7 @@ def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, b
 
 
 def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
-                say: Any) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
+                say: Any, numbering: Any = None) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
     """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
 
     The PDF is started right after the brief's HTML, before the fact register:
@@ -249,7 +265,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
     env = templates.environment(overrides)
     with no_cyclic_gc():
-        brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking)
+        brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
         rendered = templates.render_brief(brief, env, options.formats)
         page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
         futures = []

@@ -47,7 +47,7 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     if kind == "judgments":  # what it rests on, as a brief of that day shows those facts
         lines.append("Rests on:")
         lines += [f"  fact '{fid}' " + (f"F{views[fid].number}, {views[fid].status}" if fid in views else f"not known on {day}")
-                  for fid in item.based_on]
+                  for fid in item.facts]
     refs = referrers(dossier, kind, item_id)
     lines.append("Referred to by:" if refs else "Nothing refers to it.")
     for ref in refs:

@@ -31,7 +31,7 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
                   f"fact '{fid}': status_date {fact.status_date} is before the fact is known ({known}); "
                   f"briefs show it as {fact.status} from the day it is known")
     for jid, judgment in dossier.judgments.items():
-        for i, fid in enumerate(judgment.based_on):
+        for i, fid in enumerate(judgment.facts):
             fact = dossier.facts.get(fid)
             if fact is None:
                 continue
@@ -68,6 +68,12 @@ def warn(dossier: Dossier, problems: Problems, complete: bool = True) -> None:
         if len({f.id for f in clash.facts}) < len(clash.facts):
             continue  # a fact contradicting itself is already an error
         _warn(problems, dossier, "disagreement", ("facts", clash.facts[-1].id), clash.facts, clash.sub, clash.warning)
+
+
+def warn_kind(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,
+              message: str) -> None:
+    """A warning of a listed kind, for the other check modules (see `_warn`)."""
+    _warn(problems, dossier, kind, head, items, sub, message)
 
 
 def _warn(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,

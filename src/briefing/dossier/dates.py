@@ -28,7 +28,7 @@ class PartialDate:
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         match = _DATE.match(text) if text is not None else None
         if match is None:
-            hint = " (only a fact's date may be an interval)" if text is not None and "/" in text else ""
+            hint = " (only a fact's date and a source's published may be intervals)" if text is not None and "/" in text else ""
             raise ValueError(f"expected a date like 2024, 2024-10 or 2024-10-16, got {describe(value)}{hint}")
         year, month, day = (int(g) if g else None for g in match.groups())
         if year < 1:
@@ -103,9 +103,11 @@ def _when(value: Any) -> When:
     return PartialDate.parse(value)
 
 
-_DATE_SCHEMA = {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "examples": ["2024-10-16", "2024-10", 2024]}
+# Months 01-12 and days 01-31 in the pattern, so an editor flags `2024-13-01` as it is typed.
+_ONE = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+_DATE_SCHEMA = {"type": ["string", "integer"], "pattern": f"^{_ONE}$", "examples": ["2024-10-16", "2024-10", 2024]}
 _WHEN_SCHEMA = {
     "type": ["string", "integer"],
-    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$",
+    "pattern": f"^{_ONE}(/{_ONE})?$",
     "examples": ["2024-10-16", "2024-10/2025-01"],
 }

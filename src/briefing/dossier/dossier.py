@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.dossier.model import DossierFile, Fact, Judgment, Source
+from briefing.dossier.model import DossierFile, Fact, Highlight, Judgment, Source
 from briefing.dossier.reader import Marks, Path_
 from briefing.foundation.errors import Problem, Problems, display_path
 
@@ -40,6 +40,7 @@ class Dossier:
     judgments: dict[str, Judgment] = field(default_factory=dict)
     where: dict[tuple[str, str], Where] = field(default_factory=dict)
     archives: dict[str, str] = field(default_factory=dict)
+    highlights: list[tuple[Highlight, Where]] = field(default_factory=list)  # in file order
 
     @property
     def templates(self) -> Path | None:

@@ -22,8 +22,10 @@ from briefing.foundation.scales import (
     CONFIDENCE,
     ID_PATTERN,
     LIKELIHOOD,
+    OUTCOMES,
     QUALIFIERS,
     RELIABILITY,
+    ROLES,
     SOURCE_KINDS,
     STATUSES,
     TLP_LEVELS,
@@ -171,6 +173,32 @@ Confidence = _choice(*CONFIDENCE)
 Status = _choice(*STATUSES)
 Qualifier = _choice(*QUALIFIERS)
 SourceKind = _choice(*SOURCE_KINDS)
+Role = _choice(*ROLES)
+Outcome = _choice(*OUTCOMES)
+
+
+def _flag(value: Any) -> bool:
+    """`true` or `false` as YAML writes them; a quoted "yes" is text, not a flag."""
+    flag = value.value if isinstance(value, Plain) else value
+    if not isinstance(flag, bool):
+        raise ValueError(f"expected true or false, got {describe(value)}")
+    return flag
+
+
+Flag = Annotated[bool, PlainValidator(_flag), WithJsonSchema({"type": "boolean"})]
+
+
+def _text_list(value: Any) -> Any:
+    """One line where a list of lines is expected is what the analyst meant."""
+    return [value] if isinstance(value, str) else value
+
+
+_LINE = {"type": "string", "minLength": 1}
+TextList = Annotated[list[Text], BeforeValidator(_text_list),
+                     WithJsonSchema({"anyOf": [_LINE, {"type": "array", "items": _LINE}]})]
+# At least one line: a list that must not be empty (highlight points).
+TextLines = Annotated[list[Text], BeforeValidator(_text_list),
+                      WithJsonSchema({"anyOf": [_LINE, {"type": "array", "items": _LINE, "minItems": 1}]})]
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
 
 

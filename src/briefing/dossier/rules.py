@@ -107,7 +107,7 @@ def disagreements(dossier: Dossier, facts: list[Fact] | None = None,
         for i, other in enumerate(fact.contradicts):
             if other in ids and other != fact.id:
                 clashes.append(Clash("contradiction", [dossier.facts[other], fact], sub=("contradicts", i)))
-    superseded = {f.supersedes for f in pool if f.supersedes} if facts is not None else set()
+    superseded = {old for f in pool for old in f.supersedes} if facts is not None else set()
     counted = [f for f in pool if status(f) not in ("retracted", "denied") and f.id not in superseded]
     return clashes + _figure_clashes(dossier, counted)
 
@@ -148,8 +148,10 @@ def _related(dossier: Dossier, a: Fact, b: Fact) -> bool:
 
 def _chain(dossier: Dossier, fact: Fact) -> set[str]:
     seen: set[str] = set()
-    current = fact.supersedes
-    while current and current not in seen and current in dossier.facts:
-        seen.add(current)
-        current = dossier.facts[current].supersedes
+    todo = list(fact.supersedes)
+    while todo:
+        current = todo.pop()
+        if current not in seen and current in dossier.facts:
+            seen.add(current)
+            todo.extend(dossier.facts[current].supersedes)
     return seen

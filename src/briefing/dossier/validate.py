@@ -14,17 +14,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from briefing.dossier.analysis_checks import check_analysis
 from briefing.dossier.archives import check_archives
 from briefing.dossier.checks import check_time, warn
 from briefing.dossier.discover import DOSSIER_FILE, yaml_files
 from briefing.dossier.dossier import Dossier, Where
-from briefing.dossier.model import DossierFile, Fact, Judgment, Source, describe, suggest
+from briefing.dossier.graph import find_cycles
+from briefing.dossier.model import DossierFile, Fact, Highlight, Judgment, Source, describe, suggest
 from briefing.dossier.reader import Document, Path_, load_file
 from briefing.foundation.errors import Problems
 from briefing.foundation.limits import LIMITS
 
 KINDS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact, "judgments": Judgment}
 SINGULAR = {"sources": "source", "facts": "fact", "judgments": "judgment"}
+TOP_LEVEL = (*KINDS, "highlights")
 
 
 # --- loading one dossier -------------------------------------------------------------
@@ -70,6 +73,7 @@ def load_dossier(folder: Path, problems: Problems) -> Dossier | None:
     check_references(dossier, broken, problems, spec_known=spec_ok, unreadable=unreadable)
     check_archives(dossier, problems)
     check_time(dossier, problems)
+    check_analysis(dossier, problems)
     warn(dossier, problems, complete=not unreadable)
     return dossier if spec_ok else None
 
@@ -132,14 +136,17 @@ def _collect(doc: Document, dossier: Dossier, broken: dict[tuple[str, str], Wher
         problems.add(doc.problem((), f"the top level must be a mapping with 'sources:', 'facts:' or 'judgments:' lists, got {describe(data)}"))
         return
     for key, items in data.items():
-        if key not in KINDS:
-            hint = suggest(key, KINDS) or " (allowed: sources, facts, judgments)"
+        if key not in TOP_LEVEL:
+            hint = suggest(key, TOP_LEVEL) or " (allowed: sources, facts, judgments, highlights)"
             problems.add(doc.problem((key,), f"unknown top-level key '{key}'{hint}", key=True))
             continue
         if items is None:
             continue
         if not isinstance(items, list):
             problems.add(doc.problem((key,), f"'{key}' must be a list (each item starting with '- '), got {describe(items)}"))
+            continue
+        if key == "highlights":
+            _collect_highlights(doc, items, dossier, problems)
             continue
         store: dict[str, Any] = getattr(dossier, key)
         for i, raw in enumerate(items):
@@ -159,6 +166,16 @@ def _collect(doc: Document, dossier: Dossier, broken: dict[tuple[str, str], Wher
                 continue
             store[item.id] = item
             dossier.where[(key, item.id)] = where
+
+
+def _collect_highlights(doc: Document, items: list[Any], dossier: Dossier, problems: Problems) -> None:
+    """Highlights have no id: each is kept with where it stands, labelled by its date."""
+    for i, raw in enumerate(items):
+        date = raw.get("date") if isinstance(raw, dict) else None
+        label = f"highlights of {date}" if isinstance(date, str) and date.strip() else f"highlight #{i + 1}"
+        item = _validate(Highlight, raw, doc, ("highlights", i), label, problems)
+        if item is not None:
+            dossier.highlights.append((item, Where(doc.path, doc.marks(("highlights", i)))))
 
 
 def _label(kind: str, raw: Any, index: int) -> str:
@@ -292,20 +309,36 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
             ref(where, ("figures", i, "metric"), label, "metric", fig.metric, metrics)
         for i, cite in enumerate(fact.sources):
             ref(where, ("sources", i, "source"), label, "sources", cite.source, dossier.sources)
-        if fact.supersedes is not None:
-            if fact.supersedes == fid:
-                where.problem(problems, ("supersedes",), f"{label}: a fact cannot supersede itself")
+        for i, old in enumerate(fact.supersedes):
+            if old == fid:
+                where.problem(problems, ("supersedes", i), f"{label}: a fact cannot supersede itself")
             else:
-                ref(where, ("supersedes",), label, "facts", fact.supersedes, dossier.facts)
+                ref(where, ("supersedes", i), label, "facts", old, dossier.facts)
         for i, other in enumerate(fact.contradicts):
             if other == fid:
                 where.problem(problems, ("contradicts", i), f"{label}: a fact cannot contradict itself")
             else:
                 ref(where, ("contradicts", i), label, "facts", other, dossier.facts)
     for jid, judgment in dossier.judgments.items():
-        where = dossier.where[("judgments", jid)]
-        for i, fid in enumerate(judgment.based_on):
-            ref(where, ("based_on", i), f"judgment '{jid}'", "facts", fid, dossier.facts)
+        where, label = dossier.where[("judgments", jid)], f"judgment '{jid}'"
+        for i, basis in enumerate(judgment.based_on):
+            ref(where, ("based_on", i, "fact"), label, "facts", basis.fact, dossier.facts)
+        if judgment.revises is not None:
+            if judgment.revises == jid:
+                where.problem(problems, ("revises",), f"{label}: a judgment cannot revise itself")
+            else:
+                ref(where, ("revises",), label, "judgments", judgment.revises, dossier.judgments)
+        if judgment.estimate is not None:
+            ref(where, ("estimate", "metric"), label, "metric", judgment.estimate.metric, metrics)
+        if judgment.resolution is not None:
+            for i, fid in enumerate(judgment.resolution.based_on):
+                ref(where, ("resolution", "based_on", i), label, "facts", fid, dossier.facts)
+    items = {**dossier.facts, **dossier.judgments}
+    for highlight, where in dossier.highlights:
+        for i, name in enumerate(highlight.based_on):
+            if name not in items and ("facts", name) not in broken and ("judgments", name) not in broken:
+                where.problem(problems, ("based_on", i), f"highlights of {highlight.date}: unknown fact or judgment "
+                              f"'{name}'{suggest(name, items)}")
     for path, count in unchecked.items():
         problems.error(path, 1, 1, f"{count} reference{'s' if count != 1 else ''} from other files to ids this file may define "
                                    "could not be checked, because the file cannot be read; they are checked once it is fixed")
@@ -314,20 +347,12 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
 
 def _check_cycles(dossier: Dossier, problems: Problems) -> None:
     """`supersedes` chains must end: a cycle would make every fact in it both current and old."""
-    reported: set[str] = set()
-    for start in sorted(dossier.facts):
-        chain: list[str] = []
-        current: str | None = start
-        while current is not None and current in dossier.facts and current not in chain:
-            chain.append(current)
-            current = dossier.facts[current].supersedes
-        if current in chain and current not in reported and dossier.facts[current].supersedes != current:
-            cycle = chain[chain.index(current):]  # a fact superseding itself is reported on its own
-            reported.update(cycle)
-            first = min(cycle)
-            dossier.where[("facts", first)].problem(
-                problems, ("supersedes",), f"fact '{first}': 'supersedes' forms a cycle: {' -> '.join([*_rotate(cycle, first), first])}"
-            )
+    for cycle in find_cycles({fid: [o for o in f.supersedes if o != fid] for fid, f in dossier.facts.items()}):
+        first = min(cycle)
+        index = dossier.facts[first].supersedes.index(_rotate(cycle, first)[1 % len(cycle)])
+        dossier.where[("facts", first)].problem(
+            problems, ("supersedes", index), f"fact '{first}': 'supersedes' forms a cycle: {' -> '.join([*_rotate(cycle, first), first])}"
+        )
 
 
 def _rotate(cycle: list[str], first: str) -> list[str]:

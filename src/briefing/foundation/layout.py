@@ -11,6 +11,7 @@ import datetime as dt
 TEMP_MARK = ".briefing-tmp-"  # staged files; a killed build's are removed by the next
 LOCK_NAME = ".briefing.lock"
 CACHE_NAME = ".briefing-cache.json"
+NUMBERS_NAME = ".fact-numbers.json"  # in each dossier's output folder: the fact numbers its briefs showed (brief.numbering)
 ASSETS = "assets"  # the site's stylesheet and fonts; never a dossier's name (scales.RESERVED_NAMES)
 SITE_ENTRY = "_site"  # the cache record of the site pages
 SITE_PAGES = ("index.html", "feed.xml")

@@ -59,6 +59,15 @@ LIKELIHOOD = {  # ICD 203 terms, in order, with their probability ranges
 CONFIDENCE = ("low", "moderate", "high")
 STATUSES = ("reported", "confirmed", "disputed", "denied", "retracted")
 QUALIFIERS = ("exact", "about", "at-least", "at-most")
+ROLES = ("supports", "contradicts", "context")  # what a fact does for a judgment that names it in `based_on`
+OUTCOMES = ("borne-out", "not-borne-out", "indeterminate")  # how a forecast turned out
+OUTCOME_WORDS = {"borne-out": "borne out", "not-borne-out": "not borne out", "indeterminate": "indeterminate"}
+
+
+def likelihood_midpoint(likelihood: str) -> float:
+    """The middle of a likelihood's ICD 203 range as a probability (likely, 55-80 %: 0.675), for Brier scores."""
+    low, high = LIKELIHOOD[likelihood][1].rstrip("%").split("-")
+    return (float(low) + float(high)) / 200
 SOURCE_KINDS = ("news", "official", "report", "social", "other")
 SOURCE_KIND_WORDS = {"news": "news report", "official": "official statement", "report": "report",
                      "social": "social media post", "other": "other source"}
@@ -80,4 +89,6 @@ WARNING_KINDS = {
     "published-after-accessed": "a source published after the day it was read: almost always a typo",
     "judgment-before-fact": "a judgment dated before a fact it rests on was known",
     "status-date-before-known": "a status reached before the fact itself was known",
+    "due-for-review": "a forecast whose horizon has passed without a resolution",
+    "weak-basis": "a judgment rests on a fact that was later superseded, denied, disputed or retracted",
 }

@@ -45,6 +45,7 @@ class Entry:
     authors: str
     lang: str
     formats: tuple[str, ...]
+    record: TrackRecordNumbers | None = None  # the desk's track record as of this brief, when it has one
 
     @property
     def href(self) -> str:
@@ -70,6 +71,31 @@ class Entry:
     def tlp_class(self) -> str:
         """The CSS class of the marking label, as the brief itself uses it."""
         return tlp_class(self.marking)
+
+
+@dataclass(frozen=True)
+class TrackRecordNumbers:
+    """The track record a brief states in its head (`brief:record-*` metas): counts and the Brier score."""
+
+    resolved: int
+    decided: int
+    borne_out: int
+    brier: float | None
+
+
+def _record(meta: dict[str, str]) -> TrackRecordNumbers | None:
+    """The record from a page's metas; None when the page has none or a value is not a number."""
+    try:
+        resolved = int(meta.get("brief:record-resolved", "0") or 0)
+        decided = int(meta.get("brief:record-decided", "0") or 0)
+        borne_out = int(meta.get("brief:record-borne-out", "0") or 0)
+        brier_text = meta.get("brief:record-brier", "").strip()
+        brier = float(brier_text) if brier_text else None
+    except ValueError:
+        return None
+    if resolved <= 0 or not 0 <= borne_out <= decided <= resolved or (brier is not None and not 0 <= brier <= 1):
+        return None
+    return TrackRecordNumbers(resolved, decided, borne_out, brier)
 
 
 def highest_marking(entries: list[Entry]) -> str:
@@ -119,6 +145,7 @@ def read_entry(dossier: str, day: dt.date, page: str, formats: tuple[str, ...]) 
         authors=meta.get("author", "").strip(),
         lang=head.lang.strip(),
         formats=formats,
+        record=_record(meta),
     )
 
 

@@ -42,7 +42,7 @@ class _Anchors(Treeprocessor):
         _wrap_parts(root)
 
 
-_KINDS = {getattr(MARK, name): name for name in ("item", "status", "new", "grade", "banner", "portion", "versus")}
+_KINDS = {getattr(MARK, name): name for name in ("item", "status", "new", "grade", "banner", "portion", "versus", "flag", "outcome")}
 
 
 def _read_marks(root: ET.Element) -> dict[ET.Element, str]:
@@ -141,6 +141,10 @@ def _label_words(root: ET.Element, marked: dict[ET.Element, str]) -> None:
             el.set("class", "tlp portion " + tlp_class(text))
         elif kind == "versus":
             el.set("class", "versus")
+        elif kind == "flag":
+            el.set("class", "flag")
+        elif kind == "outcome":
+            el.set("class", "outcome outcome-" + _slug(text, "-"))
         elif kind == "grade":
             grade = text.rsplit(" ", 1)[-1]
             el.tag = "abbr"

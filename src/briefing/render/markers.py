@@ -32,6 +32,8 @@ class Marks:
     versus: str = chr(_BASE + 7)  # `*{mark.versus}versus*` between disagreeing values
     endnotes: str = chr(_BASE + 8)  # a paragraph starting with it is where the endnotes go
     cited_for: str = chr(_BASE + 9)  # in an endnote: the fact numbers after it become links to the facts
+    flag: str = chr(_BASE + 10)  # `**{mark.flag}Basis changed since judged**`: a label the analysis rules computed
+    outcome: str = chr(_BASE + 11)  # `**{mark.outcome}borne out**`: how a forecast turned out
 
 
 MARK = Marks()

@@ -25,6 +25,7 @@ from briefing.foundation.scales import (
     CONFIDENCE,
     CREDIBILITY,
     LIKELIHOOD,
+    OUTCOME_WORDS,
     RELIABILITY,
     SOURCE_KIND_WORDS,
     TLP_COLOURS,
@@ -34,7 +35,25 @@ from briefing.foundation.scales import (
 from briefing.render import markers
 from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
 from briefing.render.markdown import inline_html, markdown_to_html
-from briefing.render.text import autolink, cite, long_date, md_inline, md_text, number, qualified, ranges, ref
+from briefing.render.text import (
+    alternative,
+    autolink,
+    cite,
+    cite_all,
+    estimate_range,
+    long_date,
+    md_inline,
+    md_text,
+    number,
+    published_words,
+    qualified,
+    ranges,
+    ref,
+    sentences,
+)
+
+JUDGMENT_STATES = {"current": "Current", "revised": "Revised (no longer current)", "resolved": "Resolved",
+                   "due": "Due for review"}
 
 
 def environment(extra: list[Path] | None = None) -> jinja2.Environment:
@@ -50,10 +69,11 @@ def environment(extra: list[Path] | None = None) -> jinja2.Environment:
     )
     env.filters.update(long_date=long_date, md=md_text, inline=md_inline, number=number,
                        qualified=qualified, cite=cite, ref=ref, ranges=ranges, autolink=autolink,
-                       inline_html=inline_html)
+                       inline_html=inline_html, published=published_words, estimate_range=estimate_range,
+                       cite_all=cite_all, sentences=sentences, alternative=alternative)
     env.globals.update(LIKELIHOOD=LIKELIHOOD, CONFIDENCE=CONFIDENCE, RELIABILITY=RELIABILITY,
                        CREDIBILITY=CREDIBILITY, TLP_COLOURS=TLP_COLOURS, SOURCE_KINDS=SOURCE_KIND_WORDS,
-                       WARNING_KINDS=WARNING_KINDS, version=__version__, mark=markers.MARK)
+                       WARNING_KINDS=WARNING_KINDS, OUTCOMES=OUTCOME_WORDS, STATES=JUDGMENT_STATES, version=__version__, mark=markers.MARK)
     env.filters.update(tlp_class=tlp_class)
     return env
 

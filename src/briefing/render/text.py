@@ -57,6 +57,49 @@ def _span_words(start: PartialDate, end: PartialDate) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+def published_words(published: PartialDate | Interval | None) -> str:
+    """An endnote's publication: `Published 16 October 2024`, or for a window the analyst inferred,
+    `Published between 26 March and 30 April 2025 (day not stated)`."""
+    if published is None:
+        return "Date not stated"
+    if not isinstance(published, Interval):
+        return f"Published {long_date(published)}"
+    start, end = published.start, published.end
+    first = long_date(start)
+    if start.year == end.year and start.month and end.month:
+        first = first.removesuffix(f" {start.year}")
+    return f"Published between {first} and {long_date(end)} (day not stated)"
+
+
+def estimate_range(estimate: Any, unit: str | None) -> str:
+    """The desk's value with its range: `14,000 soldiers (11,000–15,000)`."""
+    text = f"{number(estimate.value)}{' %' if unit == 'percent' else ' ' + md_text(unit) if unit else ''}"
+    if estimate.low is not None and estimate.high is not None:
+        text += f" (range {number(estimate.low)}–{number(estimate.high)})"
+    return text
+
+
+def sentences(items: Any) -> str:
+    """Lines of analyst Markdown as one run of sentences: each ends with a full stop unless it has its own."""
+    out = []
+    for item in items:
+        text = md_inline(item).rstrip()
+        out.append(text if text.endswith((".", "!", "?", ".)", '."', "…")) else text + ".")
+    return " ".join(out)
+
+
+def alternative(item: Any, words: str) -> str:
+    """An alternative the desk weighed, with its likelihood: `The troops stay in the rear (unlikely).`"""
+    text = md_inline(item).rstrip()
+    return f"{text[:-1] if text.endswith('.') else text} ({words})."
+
+
+def cite_all(views: Any) -> str:
+    """Footnote markers for the sources of several facts, each source once, in endnote order."""
+    numbers = sorted({c.source.number for v in views for c in v.citations})
+    return "".join(f"[^{n}]" for n in numbers)
+
+
 def autolink(url: Any) -> str:
     """A URL as a Markdown autolink `<...>`: anything that could end it or open markup is percent-encoded."""
     return "<" + quote(str(url).strip(), safe=":/?#[]@!$&'()*+,;=%~-._") + ">"
