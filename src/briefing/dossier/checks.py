@@ -44,6 +44,7 @@ def check_time(dossier: Dossier, problems: Problems) -> None:
 
 def warn(dossier: Dossier, problems: Problems) -> None:
     """Warnings: things a brief can live with but an analyst should look at."""
+    _own_templates(dossier, problems)
     cited = {c.source for f in dossier.facts.values() for c in f.sources}
     for sid, source in dossier.sources.items():
         head = ("sources", sid)
@@ -64,6 +65,18 @@ def warn(dossier: Dossier, problems: Problems) -> None:
         if len({f.id for f in clash.facts}) < len(clash.facts):
             continue  # a fact contradicting itself is already an error
         _warn(problems, dossier, "disagreement", ("facts", clash.facts[-1].id), clash.facts, clash.sub, clash.warning)
+
+
+def _own_templates(dossier: Dossier, problems: Problems) -> None:
+    """A dossier's own templates/ folder is code that every build of it runs: say so, once, until accepted."""
+    folder = dossier.templates
+    if folder is None:
+        return
+    if "own-templates" in dossier.spec.accept:
+        problems.accepted += 1
+        return
+    problems.warning(folder, 1, 1, f"dossier '{dossier.id}' has its own templates: they are code, run by every build "
+                     "with your rights (they can read any file you can); review them as code, see SECURITY.md [own-templates]")
 
 
 def _warn(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,

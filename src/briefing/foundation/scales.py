@@ -65,9 +65,11 @@ SOURCE_KIND_WORDS = {"news": "news report", "official": "official statement", "r
 STATUS_WORDS = ("CONFIRMED", "DISPUTED", "DENIED", "RETRACTED", "SUPERSEDED")  # how briefs show a status
 
 # Ids of sources, facts, judgments and dossier folders: lowercase, digits and hyphens, a file name everywhere.
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-ID_RE = re.compile(ID_PATTERN)
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # JSON Schema's dialect: `$` is the very end there
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")  # Python's `$` also matches before a final newline: `\Z` does not
 RESERVED_NAMES = frozenset({"assets"})  # the published site's stylesheet and fonts live in out/assets/
+# Device names Windows reserves in every folder: a file or folder of that name cannot be made or read there.
+WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))})
 SKIPPED_DIRS = frozenset({"archive", "templates"})  # folders of a dossier that hold no YAML of the format
 
 # The warnings `check` gives about items, by the name `accept:` takes to silence one once it has been looked at.
@@ -80,4 +82,5 @@ WARNING_KINDS = {
     "published-after-accessed": "a source published after the day it was read: almost always a typo",
     "judgment-before-fact": "a judgment dated before a fact it rests on was known",
     "status-date-before-known": "a status reached before the fact itself was known",
+    "own-templates": "the dossier has its own templates/ folder: code that runs in every build (SECURITY.md)",
 }
