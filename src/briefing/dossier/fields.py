@@ -156,8 +156,10 @@ def _url(value: Any) -> str:
         parsed = ada_url.URL(text)
     except ValueError:
         parsed = None
-    if parts.scheme not in ("http", "https") or not parts.netloc or parsed is None or parsed.protocol not in ("http:", "https:"):
+    if parts.scheme not in ("http", "https") or not parts.netloc or (parsed is not None and parsed.protocol not in ("http:", "https:")):
         raise ValueError(f"must be an http:// or https:// address, got '{text[:80]}'")
+    if parsed is None:
+        raise ValueError(f"'{text[:80]}' is not a valid web address (look at the host name and the port)")
     if parsed.username or parsed.password:
         raise ValueError(f"the address '{text[:80]}' holds a user name or password before '@'; leave it out")
     if not parsed.hostname:
