@@ -27,7 +27,6 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import markdown
 from hypothesis import HealthCheck, given, settings

@@ -99,8 +99,13 @@ def ranges(views: Any, link: bool = False) -> str:
 
 
 def md_text(text: Any) -> str:
-    """Plain text made safe inside Markdown: no accidental emphasis, links or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(unmark(str(text)).split())).replace("\\<", "&lt;").replace("\\>", "&gt;")
+    """Plain text made safe inside Markdown: no accidental emphasis, links or HTML, and no block of its own.
+
+    A field can open a line of the Markdown (an endnote's publisher follows
+    `[^1]: `), so a leading `-`, `+` or `1.` is escaped as a list marker would be.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(unmark(str(text)).split())).replace("\\<", "&lt;").replace("\\>", "&gt;")
+    return _block_safe(escaped)
 
 
 _SAFE_LINK = ("http://", "https://", "mailto:", "#")
@@ -191,7 +196,11 @@ def md_inline(text: Any) -> str:
         out.append(ch)
         bang = live and ch == "!"
         backslashes = backslashes + 1 if ch == "\\" else 0
-    result = "".join(out)
+    return _block_safe("".join(out))
+
+
+def _block_safe(result: str) -> str:
+    """Markdown for inline use that cannot open a heading, list, quote, rule, code fence or link definition."""
     if result.startswith("\\"):
         return result
     if _BLOCK_START.match(result):
