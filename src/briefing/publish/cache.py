@@ -1,12 +1,18 @@
 """Skip briefs whose inputs have not changed since they were last written.
 
 A brief's key hashes everything that shapes it: the program version and its
-own source code, the versions of the libraries that write its formats, every
-file of its dossier and of the templates, the options, the as-of and since
-days, the limits, and the current directory (which shapes the paths in
-warnings). When the key matches the record and every recorded output is still
-on disk with the same content, the brief is up to date; its warnings are
-replayed from the record so a rebuild says what a build said.
+own source code, the versions of the libraries that write its formats, the
+YAML files of its dossier and every template file, the options, the as-of and
+since days, the limits, and the current directory (which shapes the paths in
+warnings). The archive copies the build read are recorded under hashed names
+and compared too. When the key matches the record and every recorded output is
+still on disk with the same content, the brief is up to date; its warnings are
+replayed from the record so a rebuild says what a build said (after a build
+with a releasable cut they are not stored, and are found again).
+
+Only regular files are read, without blocking, within their limits: a file
+planted in a dossier folder (a named pipe, a link to /dev/zero) must not hang
+or exhaust a build.
 
 This module must stay light: a rebuild with nothing changed imports neither
 pydantic nor Jinja nor WeasyPrint.
