@@ -405,7 +405,7 @@ def test_accept_names_known_kinds_only(check: Check) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + fact("a", "accept: [single-source]")})
     assert lines == [
         "facts/d/facts.yaml:5:14: error: fact 'a': accept: 'single-source' is not one of single-weak-source, disagreement, uncited, "
-        "no-publisher, no-date, published-after-accessed, judgment-before-fact, status-date-before-known (did you mean 'single-weak-source'?)",
+        "no-publisher, no-date, published-after-accessed, judgment-before-fact, status-date-before-known, own-templates (did you mean 'single-weak-source'?)",
         "facts/d/sources.yaml:2:9: warning: source 'times': never cited by a fact [uncited]",
     ]
 
