@@ -411,7 +411,7 @@ def test_accept_names_known_kinds_only(check: Check) -> None:
     assert lines == [
         "facts/d/facts.yaml:5:14: error: fact 'a': accept: 'single-source' is not one of single-weak-source, disagreement, uncited, "
         "no-publisher, no-date, published-after-accessed, judgment-before-fact, status-date-before-known, due-for-review, "
-        "weak-basis (did you mean 'single-weak-source'?)",
+        "weak-basis, own-templates (did you mean 'single-weak-source'?)",
         "facts/d/sources.yaml:2:9: warning: source 'times': never cited by a fact [uncited]",
     ]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from briefing import __version__
 from briefing.foundation.console import report, stdout_closed
-from briefing.foundation.errors import BuildStepError, Failure, InternalError, UsageError
+from briefing.foundation.errors import BuildStepError, Failure, InternalError, UsageError, visible
 from briefing.foundation.options import Options
 from briefing.foundation.scales import RELIABILITY, SOURCE_KINDS, STATUSES, TLP_LEVELS
 from briefing.render.formats import NAMES as FORMATS
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                 return exc.code if isinstance(exc.code, int) else 0
             return run(options)
     except UsageError as exc:
-        print(f"briefing: error: {exc}", file=sys.stderr)
+        print(f"briefing: error: {visible(str(exc))}", file=sys.stderr)
         print(f"Try '{_program()} --help'.", file=sys.stderr)
         return 2
     except Failure as exc:
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildStepError as exc:
         if debug:
             traceback.print_exc()
-        print(f"briefing: error: {exc}", file=sys.stderr)
+        print(f"briefing: error: {visible(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("briefing: interrupted; nothing half-written was left behind", file=sys.stderr)

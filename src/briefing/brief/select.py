@@ -304,4 +304,6 @@ def _apply_window(dossier: Dossier, views: list[FactView], as_of: dt.date) -> No
 
 def window_start(as_of: dt.date, days: int) -> dt.date:
     """The first day of a reading window of `days` days that ends on (and includes) `as_of`."""
+    if (as_of - dt.date.min).days < days - 1:  # a window reaching back before 1 January of year 1
+        return dt.date.min
     return as_of - dt.timedelta(days=days - 1)

@@ -82,7 +82,7 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
         templates = template_dirs(options)
         for job in jobs:
             job.key = cache.brief_key(job.folder, templates, _cache_options(options, job))  # the folder holds its own templates
-        stale = [j for j in jobs if options.no_cache or not record.fresh(j.label, j.key)]
+        stale = [j for j in jobs if options.no_cache or not record.fresh(j.label, j.key, j.folder)]
         if not stale and record.fresh(SITE_ENTRY, cache.site_key(options.site_url)):
             return _up_to_date(jobs, record, problems, options, started)
         workers = _workers(options, len(stale)) if stale else None
@@ -138,13 +138,19 @@ def template_dirs(options: Options) -> list[Path]:
 
 def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, options: Options, started: float) -> int:
     """Nothing changed: replay the recorded warnings and stop, without loading anything heavy."""
+    withheld = {job.name: job.folder for job in jobs if record.withheld(job.label)}
+    if withheld:  # their warnings were not stored past a releasable cut: found again, as `check` would
+        from briefing.dossier.workspace import load_all
+
+        load_all(withheld, problems)
     report(problems)
     warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
     for line in warnings:
         print(line, file=sys.stderr)
     if options.strict and (warnings or problems):
         return 1
-    sayer(options.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s){_warned(len(warnings))}.")
+    count = len(warnings) + len(problems.warnings)
+    sayer(options.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s){_warned(count)}.")
     return 0
 
 
@@ -196,7 +202,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
             if futures:
                 pending.append((job, files, futures))
             else:
-                record.record(job.label, job.key, files, warnings.get(job.name, []))
+                _record(record, job, files, warnings, options)
         if problems:
             raise Failure(problems)
         for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
@@ -212,7 +218,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                     files.update(_stage(txn, job, {FORMATS[name].extension: future.get()}))
                 except BuildStepError as exc:
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
-            record.record(job.label, job.key, files, warnings.get(job.name, []))
+            _record(record, job, files, warnings, options)
         written = txn.commit()
     except BaseException:
         txn.rollback()
@@ -233,6 +239,14 @@ def _numbering(folder: Path) -> Any:
         return Numbering.load(data)
     except NumberingError as exc:
         raise BuildStepError("reading the fact numbers", str(path), str(exc)) from None
+
+
+def _record(record: cache.Cache, job: Job, files: dict[Path, bytes], warnings: dict[str, list[str]], options: Options) -> None:
+    """Record a rendered brief: its files, the archive copies its dossier read, and its warnings unless a cut withholds them."""
+    dossier = job.dossier
+    archives = [dossier.folder / dossier.sources[sid].archive for sid in dossier.archives] if dossier is not None else []
+    record.record(job.label, job.key, files, warnings.get(job.name, []), (job.folder, archives),  # type: ignore[misc]
+                  withhold=options.max_marking is not None)
 
 
 def _target(out: Path, job: Job, name: str) -> Path:

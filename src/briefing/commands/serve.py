@@ -95,6 +95,24 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     state: LiveState  # set on the subclass `handler_for` makes
 
+    def parse_request(self) -> bool:
+        """Answer only requests addressed to this machine by name: 127.0.0.1, localhost or [::1], with our port.
+
+        A page on a domain that resolves to 127.0.0.1 (DNS rebinding) sends its
+        own name as Host; refusing it keeps every preview page (TLP:AMBER and
+        RED briefs included) and the live-reload endpoint out of its reach.
+        """
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host")
+        if host is None or len(self.headers.get_all("Host") or []) != 1:
+            self.send_error(400, "Bad request: one Host header is required")
+            return False
+        if host.strip().lower() not in allowed_hosts(self.server.server_address[1]):
+            self.send_error(403, "Forbidden: the preview answers only to 127.0.0.1, localhost and [::1]")
+            return False
+        return True
+
     def do_GET(self) -> None:
         """The live state at LIVE_PATH, files everywhere else."""
         if urlsplit(self.path).path == LIVE_PATH:
@@ -152,6 +170,12 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_error(self, format: str, *args: Any) -> None:
         """`log_request` already reports the failed request; one line is enough."""
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    """The Host headers the preview answers: its loopback names with its port (without it too on port 80)."""
+    names = ("127.0.0.1", "localhost", "[::1]")
+    return frozenset(f"{name}:{port}" for name in names) | (frozenset(names) if port == 80 else frozenset())
 
 
 def handler_for(root: Path, state: LiveState) -> Callable[..., PreviewHandler]:

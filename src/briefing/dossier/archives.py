@@ -32,8 +32,11 @@ def check_archives(dossier: Dossier, problems: Problems) -> None:
             if target.is_dir():
                 bad(f"archive '{shown}' is a folder; name the text file in it")
                 continue
-            if not target.is_file():
+            if not target.exists():
                 bad(f"archive file '{shown}' does not exist")
+                continue
+            if not target.is_file():  # a named pipe would block the read forever, a device never end
+                bad(f"archive '{shown}' is not a regular file; name a text file")
                 continue
             if target.stat().st_size > LIMITS.max_archive_bytes:
                 bad(f"archive is over the limit of {LIMITS.max_archive_bytes:,} bytes")

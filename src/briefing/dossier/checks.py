@@ -48,6 +48,7 @@ def warn(dossier: Dossier, problems: Problems, complete: bool = True) -> None:
     With a file that could not be read (`complete` false), a source may be cited
     only from there: "never cited" would be wrong, so it is not said.
     """
+    _own_templates(dossier, problems)
     cited = {c.source for f in dossier.facts.values() for c in f.sources}
     for sid, source in dossier.sources.items():
         head = ("sources", sid)
@@ -74,6 +75,18 @@ def warn_kind(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, 
               message: str) -> None:
     """A warning of a listed kind, for the other check modules (see `_warn`)."""
     _warn(problems, dossier, kind, head, items, sub, message)
+
+
+def _own_templates(dossier: Dossier, problems: Problems) -> None:
+    """A dossier's own templates/ folder is code that every build of it runs: say so, once, until accepted."""
+    folder = dossier.templates
+    if folder is None:
+        return
+    if "own-templates" in dossier.spec.accept:
+        problems.accepted += 1
+        return
+    problems.warning(folder, 1, 1, f"dossier '{dossier.id}' has its own templates: they are code, run by every build "
+                     "with your rights (they can read any file you can); review them as code, see SECURITY.md [own-templates]")
 
 
 def _warn(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,

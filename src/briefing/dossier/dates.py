@@ -10,7 +10,8 @@ from typing import Any
 
 from briefing.dossier.reader import describe
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only, to the very end: `\d` also takes '٢٠٢٤' and `$` a final newline.
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 @dataclass(frozen=True, order=True)
@@ -25,7 +26,7 @@ class PartialDate:
     def parse(cls, value: Any) -> PartialDate:
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
-        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        text = str(value).strip(" ") if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         match = _DATE.match(text) if text is not None else None
         if match is None:
             hint = " (only a fact's date and a source's published may be intervals)" if text is not None and "/" in text else ""

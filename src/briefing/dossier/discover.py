@@ -7,7 +7,7 @@ from pathlib import Path
 
 from briefing.foundation.errors import Problems
 from briefing.foundation.scales import ID_RE as _ID
-from briefing.foundation.scales import RESERVED_NAMES, SKIPPED_DIRS
+from briefing.foundation.scales import RESERVED_NAMES, SKIPPED_DIRS, WINDOWS_NAMES
 
 DOSSIER_FILE = "dossier.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -27,6 +27,10 @@ def find_dossiers(facts_dir: Path, problems: Problems) -> dict[str, Path]:
         if (folder / DOSSIER_FILE).is_file():
             if not _ID.match(folder.name):
                 problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is not a valid id: use lowercase letters, digits and hyphens")
+                continue
+            if folder.name in WINDOWS_NAMES:
+                problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is a device name on Windows, "
+                               "where the published folder could not be made; rename the folder")
                 continue
             if folder.name in RESERVED_NAMES:
                 problems.error(folder / DOSSIER_FILE, 1, 1, f"dossier folder name '{folder.name}' is reserved for the site's own files; rename the folder")

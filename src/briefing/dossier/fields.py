@@ -30,6 +30,7 @@ from briefing.foundation.scales import (
     STATUSES,
     TLP_LEVELS,
     WARNING_KINDS,
+    WINDOWS_NAMES,
 )
 from briefing.foundation.scales import ID_RE as _ID
 
@@ -61,6 +62,8 @@ def _id(value: Any) -> str:
         raise ValueError(
             f"'{text}' is not a valid id: use 1-64 lowercase letters, digits and hyphens, starting with a letter or digit{hint}"
         )
+    if text in WINDOWS_NAMES:
+        raise ValueError(f"'{text}' is a device name on Windows, where no file or anchor of that name works; pick another id")
     return text
 
 
@@ -148,14 +151,32 @@ _NOT_IN_URLS = set('"<>\\`')  # never valid unencoded (RFC 3986), and each one c
 
 
 def _url(value: Any) -> str:
-    text = _text(value).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"must be an http:// or https:// address, got '{text[:80]}'")
+    """A web address as a browser reads it (the WHATWG URL standard, by the ada parser): http or https, a host, no credentials.
+
+    A prefix check would pass `https://x/![a](https://evil/pixel.png)`; the
+    address is therefore parsed, and written into Markdown escaped
+    (`render.text.autolink`), never trusted to be inert as typed.
+    """
+    import ada_url
+
+    text = _text(value).strip(" ")
     bad = sorted({c for c in text if c.isspace() or c in _NOT_IN_URLS or unicodedata.category(c) == "Cc"})
     if bad:
         shown = ", ".join("a space" if c == " " else repr(c) for c in bad)
         raise ValueError(f"the address holds {shown}; percent-encode it (a space is %20, a quote %22)")
+    parts = urlsplit(text)
+    try:
+        parsed = ada_url.URL(text)
+    except ValueError:
+        parsed = None
+    if parts.scheme not in ("http", "https") or not parts.netloc or (parsed is not None and parsed.protocol not in ("http:", "https:")):
+        raise ValueError(f"must be an http:// or https:// address, got '{text[:80]}'")
+    if parsed is None:
+        raise ValueError(f"'{text[:80]}' is not a valid web address (look at the host name and the port)")
+    if parsed.username or parsed.password:
+        raise ValueError(f"the address '{text[:80]}' holds a user name or password before '@'; leave it out")
+    if not parsed.hostname:
+        raise ValueError(f"the address '{text[:80]}' names no host")
     return text
 
 
@@ -205,7 +226,7 @@ LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
 def _language(value: Any) -> str:
     """The schema's pattern, enforced here too: it becomes the `lang` of every HTML brief."""
     text = _text(value)
-    if not re.match(LANGUAGE_PATTERN, text):
+    if not re.fullmatch(LANGUAGE_PATTERN[1:-1], text):
         raise ValueError(f"'{text}' is not a language tag like en, fr or pt-BR")
     return text
 

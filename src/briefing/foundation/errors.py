@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +44,24 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return text if rel.startswith(".." + os.sep) or rel == ".." else rel
 
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# C0 and C1 controls and DEL, and the bidirectional overrides and isolates that reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` safe to print on a terminal, on one line: control characters shown as escapes (`\\x1b`, `\\n`).
+
+    Keys, values and folder names quoted from a fact file reach the terminal in
+    messages; an ESC there could move the cursor or erase earlier error lines,
+    and a line break could forge a line of its own.
+    """
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                                  else f"\\u{ord(m.group()):04x}"), text)
+
+
 class Problem(Exception):
     """One thing wrong with the input (or a warning), located at file, line and column.
 
@@ -59,11 +78,10 @@ class Problem(Exception):
         severity: Severity = "error",
     ) -> None:
         super().__init__(message)
-        self.path = display_path(path)
+        self.path = visible(display_path(path))
         self.line = max(line, 1)
         self.column = max(column, 1)
-        # One problem, one line: text quoted from a fact keeps its line breaks visible but harmless.
-        self.message = message.replace("\r", "\\r").replace("\n", "\\n")
+        self.message = visible(message)
         self.severity: Severity = severity
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable, for worker processes

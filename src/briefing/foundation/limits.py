@@ -8,7 +8,16 @@ environment variable of the same name in upper case, prefixed `BRIEFING_`, e.g.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
+
+_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() takes '²' and '٣', which int() refuses or reads as a number
+
+
+def _whole(raw: str) -> int | None:
+    """The whole number a setting holds, or None when it holds anything else."""
+    text = raw.strip()
+    return int(text) if _WHOLE.fullmatch(text) else None
 
 
 @dataclass
@@ -29,9 +38,9 @@ class Limits:
         """The defaults, with every limit set by a whole number in its variable (see `invalid_settings`)."""
         limits = cls()
         for f in fields(cls):
-            raw = os.environ.get("BRIEFING_" + f.name.upper())
-            if raw and raw.strip().isdigit():
-                setattr(limits, f.name, int(raw))
+            value = _whole(os.environ.get("BRIEFING_" + f.name.upper()) or "")
+            if value is not None:
+                setattr(limits, f.name, value)
         return limits
 
 
@@ -46,7 +55,7 @@ def invalid_settings() -> list[str]:
     for f in fields(Limits):
         name = "BRIEFING_" + f.name.upper()
         raw = os.environ.get(name)
-        if raw is not None and raw.strip() and not raw.strip().isdigit():  # empty counts as unset
+        if raw is not None and raw.strip() and _whole(raw) is None:  # empty counts as unset
             wrong.append(f"{name}={raw!r} is not a whole number (0 or more); set it to one, or unset it for the default")
     return wrong
 

@@ -74,9 +74,11 @@ SOURCE_KIND_WORDS = {"news": "news report", "official": "official statement", "r
 STATUS_WORDS = ("CONFIRMED", "DISPUTED", "DENIED", "RETRACTED", "SUPERSEDED")  # how briefs show a status
 
 # Ids of sources, facts, judgments and dossier folders: lowercase, digits and hyphens, a file name everywhere.
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
-ID_RE = re.compile(ID_PATTERN)
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # JSON Schema's dialect: `$` is the very end there
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")  # Python's `$` also matches before a final newline: `\Z` does not
 RESERVED_NAMES = frozenset({"assets"})  # the published site's stylesheet and fonts live in out/assets/
+# Device names Windows reserves in every folder: a file or folder of that name cannot be made or read there.
+WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))})
 SKIPPED_DIRS = frozenset({"archive", "templates"})  # folders of a dossier that hold no YAML of the format
 
 # The warnings `check` gives about items, by the name `accept:` takes to silence one once it has been looked at.
@@ -91,4 +93,5 @@ WARNING_KINDS = {
     "status-date-before-known": "a status reached before the fact itself was known",
     "due-for-review": "a forecast whose horizon has passed without a resolution",
     "weak-basis": "a judgment rests on a fact that was later superseded, denied, disputed or retracted",
+    "own-templates": "the dossier has its own templates/ folder: code that runs in every build (SECURITY.md)",
 }

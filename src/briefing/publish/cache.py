@@ -1,12 +1,18 @@
 """Skip briefs whose inputs have not changed since they were last written.
 
 A brief's key hashes everything that shapes it: the program version and its
-own source code, the versions of the libraries that write its formats, every
-file of its dossier and of the templates, the options, the as-of and since
-days, the limits, and the current directory (which shapes the paths in
-warnings). When the key matches the record and every recorded output is still
-on disk with the same content, the brief is up to date; its warnings are
-replayed from the record so a rebuild says what a build said.
+own source code, the versions of the libraries that write its formats, the
+YAML files of its dossier and every template file, the options, the as-of and
+since days, the limits, and the current directory (which shapes the paths in
+warnings). The archive copies the build read are recorded under hashed names
+and compared too. When the key matches the record and every recorded output is
+still on disk with the same content, the brief is up to date; its warnings are
+replayed from the record so a rebuild says what a build said (after a build
+with a releasable cut they are not stored, and are found again).
+
+Only regular files are read, without blocking, within their limits: a file
+planted in a dossier folder (a named pipe, a link to /dev/zero) must not hang
+or exhaust a build.
 
 This module must stay light: a rebuild with nothing changed imports neither
 pydantic nor Jinja nor WeasyPrint.
@@ -19,6 +25,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -30,31 +37,86 @@ from briefing.render.formats import libraries
 FORMAT_VERSION = 1
 
 
-def _hash_tree(digest: Any, folder: Path) -> None:
-    """Feed every non-hidden file below `folder` (name and bytes) into `digest`, in a stable order."""
+_CHUNK = 1 << 16
+
+
+def digest_file(path: Path, limit: int | None = None) -> bytes:
+    """The SHA-256 of a regular file's bytes, read in chunks; or a marker saying why it was not read.
+
+    Only regular files are opened: a named pipe would block the build forever
+    (holding the lock), a link to /dev/zero would never end, a dangling link
+    would fail. Such a file, or one over `limit`, is keyed by that fact alone;
+    loading the dossier then reports it as one error line (or ignores it, when
+    the build does not read it).
+    """
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return b"<not a regular file>"
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError) as exc:
+        return f"<unreadable: {getattr(exc, 'errno', None)}>".encode()
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())  # what was opened, not what the name pointed to a moment before
+        if not stat.S_ISREG(info.st_mode):
+            return b"<not a regular file>"
+        if limit is not None and info.st_size > limit:
+            return f"<over the limit: {info.st_size}>".encode()
+        digest = hashlib.sha256()
+        read = 0
+        while chunk := file.read(_CHUNK):
+            read += len(chunk)
+            if limit is not None and read > limit:  # grew while being read
+                return f"<over the limit: {read}+>".encode()
+            digest.update(chunk)
+        return digest.digest()
+
+
+def _hash_files(digest: Any, folder: Path, paths: list[Path], limit: int | None) -> None:
+    """Feed each file's name (relative to `folder`) and content digest into `digest`."""
+    for path in paths:
+        digest.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(digest_file(path, limit))
+
+
+def _tree(folder: Path) -> list[Path]:
+    """Every non-hidden file below a template folder, in a stable order (templates and their assets)."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / name for name in sorted(files) if not name.startswith("."))
+    return found
+
+
+def _hash_templates(digest: Any, folder: Path) -> None:
     if not folder.is_dir():
         digest.update(b"<none>")
         return
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = Path(root) / name
-            digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    _hash_files(digest, folder, _tree(folder), None)
 
 
 def brief_key(dossier_folder: Path, template_dirs: list[Path], options: dict[str, Any]) -> str:
-    """The key of one brief: changes whenever anything that shapes its outputs changes."""
+    """The key of one brief: changes whenever anything that shapes its outputs changes.
+
+    It reads what the build reads and nothing else: the dossier's YAML files
+    (the same list `discover.yaml_files` gives the loader, each within the file
+    size limit), its own templates folder and the other template folders. The
+    archive copies its sources name are checked against the record instead
+    (`Cache.fresh`): which ones they are is known only after loading.
+    """
+    from briefing.dossier.discover import yaml_files
+
     digest = hashlib.sha256()
     settings = {"version": __version__, "code": code_hash(), "cache": FORMAT_VERSION, "cwd": os.getcwd(),
                 "limits": dataclasses.asdict(LIMITS), "environment": environment(),
                 "libraries": _versions(libraries(options.get("formats", ()))), **options}
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    _hash_tree(digest, dossier_folder)
+    if dossier_folder.is_dir():
+        _hash_files(digest, dossier_folder, yaml_files(dossier_folder), LIMITS.max_file_bytes)
+    else:
+        digest.update(b"<none>")
+    _hash_templates(digest, dossier_folder / "templates")
     for folder in template_dirs:
-        _hash_tree(digest, folder)
+        _hash_templates(digest, folder)
     return digest.hexdigest()
 
 
@@ -97,11 +159,43 @@ def _versions(names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def file_hash(path: Path, limit: int | None = None) -> str:
+    """A file's digest as the record keeps it (hex), or its marker when it is not a readable regular file."""
+    return digest_file(path, limit).hex()
+
+
+def _input_name(key: str, relative: str) -> str:
+    """How the record names an archive copy: a digest, so that no file name of a source above a cut is written."""
+    return hashlib.sha256(f"{key}\0{relative}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _inputs(key: str, folder: Path, wanted: dict[str, str]) -> dict[str, str]:
+    """The archive copies below `folder` the record names (by `_input_name`), with their digests now."""
+    found: dict[str, str] = {}
+    root = folder.resolve()
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not (Path(here) == root and d == "templates"))
+        for name in files:
+            path = Path(here) / name
+            label = _input_name(key, path.relative_to(root).as_posix())
+            if label in wanted:
+                found[label] = file_hash(path, LIMITS.max_archive_bytes)
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _recorded_inputs(key: str, inputs: tuple[Path, list[Path]] | None) -> dict[str, str]:
+    if not inputs:
+        return {}
+    folder, paths = inputs
+    root = folder.resolve()
+    found = {}
+    for path in paths:
+        real = path.resolve()
+        if real.is_relative_to(root):  # check_archives refused the others: the build read none of them
+            found[_input_name(key, real.relative_to(root).as_posix())] = file_hash(real, LIMITS.max_archive_bytes)
+    return found
 
 
 class Cache:
@@ -116,21 +210,37 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             self.entries = {}
 
-    def fresh(self, name: str, key: str) -> bool:
-        """True when `name` was built with `key` and all its files are still as written."""
+    def fresh(self, name: str, key: str, folder: Path | None = None) -> bool:
+        """True when `name` was built with `key`, the archive copies it read (below `folder`) and all its files are still as written."""
         entry = self.entries.get(name)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return False
+        inputs = entry.get("inputs") or {}
+        if inputs and (folder is None or _inputs(key, folder, inputs) != inputs):
+            return False  # an archive copy a source names has changed, or is gone
         return all(file_hash(self.out / rel) == digest for rel, digest in entry.get("files", {}).items())
 
     def warnings(self, name: str) -> list[str]:
-        return list(self.entries.get(name, {}).get("warnings", []))
+        return list(self.entries.get(name, {}).get("warnings") or [])
 
-    def record(self, name: str, key: str, files: dict[Path, bytes], warnings: list[str]) -> None:
+    def withheld(self, name: str) -> bool:
+        """True when the brief's warnings were not stored (a releasable cut): they must be found again."""
+        return bool(self.entries.get(name, {}).get("withheld"))
+
+    def record(self, name: str, key: str, files: dict[Path, bytes], warnings: list[str],
+               inputs: tuple[Path, list[Path]] | None = None, withhold: bool = False) -> None:
+        """Record a brief's files, the archive copies it read (`inputs`: the dossier folder and the copies) and its warnings.
+
+        With `withhold` (a build with --max-marking) the warnings are not
+        stored: they name facts above the cut, and nothing above the cut may be
+        written into the output folder, hidden files included.
+        """
         self.entries[name] = {
             "key": key,
             "files": {str(path.relative_to(self.out)): hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())},
-            "warnings": warnings,
+            "inputs": _recorded_inputs(key, inputs),
+            "warnings": [] if withhold else warnings,
+            **({"withheld": True} if withhold and warnings else {}),
         }
 
     def record_disk(self, name: str, key: str, paths: list[Path]) -> None:

@@ -101,8 +101,22 @@ def cite_all(views: Any) -> str:
 
 
 def autolink(url: Any) -> str:
-    """A URL as a Markdown autolink `<...>`: anything that could end it or open markup is percent-encoded."""
-    return "<" + quote(str(url).strip(), safe=":/?#[]@!$&'()*+,;=%~-._") + ">"
+    """A URL as a Markdown autolink `<...>`: anything that could end it or open markup is percent-encoded.
+
+    Inside `<...>` CommonMark takes every character literally, but
+    Python-Markdown looks for links before autolinks: an unencoded `[` in a
+    path would start `[y](javascript:...)` or `![x](https://...)` there. So
+    after the host, `[`, `]` and everything outside RFC 3986 are encoded (an
+    address with the same meaning, as servers read it).
+    """
+    text = str(url).strip()
+    scheme, sep, rest = text.partition("://")
+    host, slash, path = rest.partition("/") if sep else ("", "", text)
+    head = f"{scheme}{sep}{quote(host, safe=_URL_SAFE + '[]')}{slash}" if sep else ""
+    return "<" + head + quote(path, safe=_URL_SAFE) + ">"
+
+
+_URL_SAFE = ":/?#@!$&'()*+,;=%~-._"  # RFC 3986 reserved and unreserved characters, less `[` and `]`
 
 
 def ref(item: Any) -> str:
@@ -128,15 +142,24 @@ def ranges(views: Any, link: bool = False) -> str:
 
 
 def md_text(text: Any) -> str:
-    """Plain text made safe inside Markdown: no accidental emphasis, links or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(unmark(str(text)).split())).replace("\\<", "&lt;").replace("\\>", "&gt;")
+    """Plain text made safe inside Markdown: no accidental emphasis, links or HTML, and no block of its own.
+
+    A field can open a line of the Markdown (an endnote's publisher follows
+    `[^1]: `), so a leading `-`, `+` or `1.` is escaped as a list marker would be.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(unmark(str(text)).split())).replace("\\<", "&lt;").replace("\\>", "&gt;")
+    return _block_safe(escaped)
 
 
 _SAFE_LINK = ("http://", "https://", "mailto:", "#")
-_LINK_TARGET = re.compile(r"\s*\(\s*([^\s)]*)")
+_LINK_OPEN = re.compile(r"\s*\(")
+# A link target as both Markdown dialects read it alike: `(url)` or `(url "title")`, the url without spaces,
+# quotes or angle brackets (one level of balanced parentheses allowed, as in Wikipedia's addresses).
+_WELL_FORMED = re.compile(r"""\((?P<url>(?:[^\s()<>"'\\`]|\([^\s()<>"'\\`]*\))+)(?:[ ]+"[^"\\()\[\]`]*")?\)""")
 _BLOCK_START = re.compile(r"[#>]|[-+*_](?:\s|$)|([-*_])(?:\s*\1){2,}\s*$|\[[^\]]*\](?::|\s*$)")
 _ORDERED_START = re.compile(r"(\d{1,9})([.)])(?=\s|$)")
 _FENCE_START = re.compile(r"(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
 
 
 def _safe_link(target: str) -> bool:
@@ -147,28 +170,80 @@ def _safe_link(target: str) -> bool:
     return plain.startswith(_SAFE_LINK)
 
 
+def _bad_link(line: str, after: int) -> bool:
+    """Whether the `]` before `after` would open a link that is not a well-formed one to a safe target.
+
+    A target with an unbalanced quote or parenthesis (`[note](#x" a(1)) end.`)
+    is read differently by each renderer and can swallow the rest of the line,
+    template text included, into an `href`; such a `]` is escaped, and the
+    analyst's text is shown as typed.
+    """
+    if not _LINK_OPEN.match(line, after):
+        return False
+    target = _WELL_FORMED.match(line, after)
+    return target is None or not _safe_link(target.group("url"))
+
+
+def _unpaired_ticks(line: str) -> set[int]:
+    """Where the backtick runs that close no code span start: escaped, so they cannot pair with a later field's.
+
+    A run opens a code span only when a run of the same length follows it; a
+    lone one in a table cell would otherwise pair with a lone one in the next
+    cell and swallow the cells between into code.
+    """
+    runs = []
+    for m in _TICKS.finditer(line):
+        start, end = m.span()
+        slashes = start - len(line[:start].rstrip("\\")) if line[start - 1:start] == "\\" else 0
+        if slashes % 2:  # `\`` is a literal backtick: the rest of its run is a run of its own
+            start += 1
+        if start < end:
+            runs.append((start, end - start))
+    after: dict[int, int] = {}  # run length -> index of the next run of that length
+    following: list[int | None] = [None] * len(runs)
+    for i in range(len(runs) - 1, -1, -1):
+        following[i] = after.get(runs[i][1])
+        after[runs[i][1]] = i
+    lone: set[int] = set()
+    i = 0
+    while i < len(runs):
+        close = following[i]
+        if close is None:
+            lone.update(range(runs[i][0], runs[i][0] + runs[i][1]))
+            i += 1
+        else:
+            i = close + 1
+    return lone
+
+
 def md_inline(text: Any) -> str:
     """An analyst's inline Markdown on one line, unable to reach past its place (see SECURITY.md).
 
     Raw HTML is shown as text, never run; `|` cannot end a table cell; the line
     cannot open a heading, list, quote, rule, code fence or link definition;
-    images, footnote references and links to anything but http, https, mailto
-    or an in-page anchor are shown as the text the analyst typed.
+    images, footnote references, links that are not a well-formed `(url)` or
+    `(url "title")` to http, https, mailto or an in-page anchor, and backticks
+    that close no code span are shown as the text the analyst typed.
     """
     line = " ".join(unmark(str(text)).split()).replace("<", "&lt;")
+    lone = _unpaired_ticks(line) if "`" in line else set()
     out: list[str] = []
     backslashes = 0  # run of backslashes just before the current character
     bang = False  # the previous character is an unescaped "!"
     for i, ch in enumerate(line):
         live = backslashes % 2 == 0
-        if live and (ch == "|"
+        if live and (ch == "|" or i in lone
                      or (ch == "[" and (bang or line.startswith("^", i + 1)))
-                     or (ch == "]" and (target := _LINK_TARGET.match(line, i + 1)) and not _safe_link(target.group(1)))):
+                     or (ch == "]" and _bad_link(line, i + 1))):
             out.append("\\")
         out.append(ch)
         bang = live and ch == "!"
         backslashes = backslashes + 1 if ch == "\\" else 0
-    result = "".join(out)
+    return _block_safe("".join(out))
+
+
+def _block_safe(result: str) -> str:
+    """Markdown for inline use that cannot open a heading, list, quote, rule, code fence or link definition."""
     if result.startswith("\\"):
         return result
     if _BLOCK_START.match(result):
