@@ -347,8 +347,9 @@ def figure_fact(fid: str, date: str, value: int, qualifier: str = "exact") -> st
 ])
 def test_figures_that_disagree(check: Check, a: tuple[str, int, str], b: tuple[str, int, str], warned: bool) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + figure_fact("a", *a) + figure_fact("b", *b)})
-    expected = (f"facts/d/facts.yaml:18:16: warning: fact 'b' reports {b[2]} {b[1]} for metric 'nk-troops' where fact 'a' "
-                f"reports {a[2]} {a[1]} for overlapping dates: the brief shows both [disagreement]")
+    when = a[0].replace("/", " to ")  # `a`'s dates hold `b`'s in every case that warns
+    expected = (f"facts/d/facts.yaml:8:16: warning: fact 'a' and 1 other report 2 values for metric 'nk-troops' over overlapping dates "
+                f"({when}): {a[2]} {a[1]} (fact 'a'); {b[2]} {b[1]} (fact 'b'); the brief shows them side by side [disagreement]")
     assert lines == ([expected] if warned else [])
 
 

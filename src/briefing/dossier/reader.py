@@ -27,6 +27,8 @@ from briefing.foundation.errors import Problem, Problems
 from briefing.foundation.limits import LIMITS
 
 Path_ = tuple[str | int, ...]
+MAX_NUMBER_CHARS = 1000  # a plain number longer than this is refused as written (no figure needs 1,000 digits)
+MAX_SEXAGESIMAL = 40  # YAML 1.1 base-60 numbers (`1:30:00`): longer ones are refused before they are computed
 Pos = tuple[int, int]
 
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -336,6 +338,11 @@ class _Walker:
             return None
         if tag == _TAG + "timestamp":
             return Plain(node.value, node.value)
+        if len(node.value) > (MAX_SEXAGESIMAL if ":" in node.value else MAX_NUMBER_CHARS):
+            # YAML 1.1 reads `1:0:0...` in base 60 and long digits in quadratic time: refused before any arithmetic
+            self.error(node, f"'{node.value[:20]}...' is too long to be a number ({len(node.value):,} characters); "
+                       "put it in quotes if it is text")
+            return None
         method = {"int": _CONSTRUCTOR.construct_yaml_int, "float": _CONSTRUCTOR.construct_yaml_float,
                   "bool": _CONSTRUCTOR.construct_yaml_bool}[tag.removeprefix(_TAG)]
         try:

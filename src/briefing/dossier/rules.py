@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from briefing.dossier.model import Fact, Figure, Source, When
+from briefing.dossier.model import Fact, Figure, Interval, Source, When
 from briefing.foundation.scales import marking_rank
 
 if TYPE_CHECKING:
@@ -95,14 +95,13 @@ class Clash:
     sub: tuple[str | int, ...] = ()
     values: list[Value] = field(default_factory=list)
     period: tuple[dt.date, dt.date] | None = None
+    when: str = ""  # the period in the facts' own dates, for the warning
 
     @property
     def warning(self) -> str:
         a = self.facts[0]
         if self.kind == "figure":
-            assert self.period is not None
-            first, last = self.period
-            when = str(first) if first == last else f"{first} to {last}"
+            when = self.when
             sides = "; ".join(_value_words(v) for v in self.values)
             others = len(self.facts) - 1
             return (f"fact '{a.id}' and {others} other{'s' if others > 1 else ''} report {len(self.values)} values "
@@ -179,7 +178,8 @@ def figure_clashes(dossier: Dossier, facts: list[Fact], accepted: Callable[[Fact
                 first = min(period, key=lambda e: (e[1], e[4]))
                 facts_in = sorted({id(e[2]): e for e in period}.values(), key=lambda e: e[1])
                 span = (period[0][0][0], max(e[0][1] for e in period))
-                clashes.append(Clash("figure", [e[2] for e in facts_in], metric, ("figures", first[4], "value"), values, span))
+                clashes.append(Clash("figure", [e[2] for e in facts_in], metric, ("figures", first[4], "value"), values, span,
+                                     _when_words(period)))
     return clashes
 
 
@@ -194,6 +194,24 @@ def _periods(entries: list[Entry]) -> list[list[Entry]]:
         periods[-1].append(entry)
         end = max(end, entry[0][1])
     return periods
+
+
+def _when_words(period: list[Entry]) -> str:
+    """`2024-10`, or `2024-10 to 2024-12-15`: from the earliest start to the latest end, as the facts write them."""
+    first = min(period, key=lambda e: (e[0][0], e[0][1]))
+    last = max(period, key=lambda e: (e[0][1], e[0][0]))
+    start = _date_words(first, 0)
+    end = _date_words(last, 1)
+    return start if start == end or first is last and first[2].date is not None and start == str(first[2].date) else f"{start} to {end}"
+
+
+def _date_words(entry: Entry, side: int) -> str:
+    date = entry[2].date
+    if date is None:
+        return str(entry[0][side])
+    if isinstance(date, Interval):
+        return str(date.start if side == 0 else date.end)
+    return str(date)
 
 
 def _values(period: list[Entry]) -> list[Value]:

@@ -19,7 +19,7 @@ from briefing.dossier.discover import DOSSIER_FILE, yaml_files
 from briefing.dossier.dossier import Dossier, Where
 from briefing.dossier.model import DossierFile, Fact, Judgment, Source, describe, suggest
 from briefing.dossier.reader import Document, Path_, load_file
-from briefing.foundation.errors import Problems
+from briefing.foundation.errors import Budget, Problems, Suggester
 from briefing.foundation.limits import LIMITS
 
 KINDS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact, "judgments": Judgment}
@@ -240,13 +240,17 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
     Without a valid dossier.yaml (`spec_known` false) sections and metrics are
     unknown, so references to them are not checked rather than all reported.
     """
-    sections = [s.id for s in dossier.spec.sections]
-    metrics = list(dossier.spec.metrics)
+    sections = {s.id for s in dossier.spec.sections}
+    metrics = set(dossier.spec.metrics)
+    budget = Budget()  # one index per kind of id, built on first need; a fixed number of searches in all
+    suggesters: dict[str, Suggester] = {}
 
     def ref(where: Where, sub: Path_, label: str, kind: str, name: str, known: Any) -> None:
         if name in known or (kind, name) in broken or (kind in ("section", "metric") and not spec_known):
             return
-        where.problem(problems, sub, f"{label}: unknown {SINGULAR.get(kind, kind)} '{name}'{suggest(name, known)}")
+        if kind not in suggesters:
+            suggesters[kind] = Suggester(known, budget)
+        where.problem(problems, sub, f"{label}: unknown {SINGULAR.get(kind, kind)} '{name}'{suggesters[kind](name)}")
 
     for fid, fact in dossier.facts.items():
         where, label = dossier.where[("facts", fid)], f"fact '{fid}'"
@@ -273,21 +277,27 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
 
 
 def _check_cycles(dossier: Dossier, problems: Problems) -> None:
-    """`supersedes` chains must end: a cycle would make every fact in it both current and old."""
-    reported: set[str] = set()
+    """`supersedes` chains must end: a cycle would make every fact in it both current and old.
+
+    One pass: each fact is walked once, and a walk stops at a fact an earlier
+    walk has finished, so a chain of thousands costs its length, not its square.
+    """
+    done: set[str] = set()
     for start in sorted(dossier.facts):
-        chain: list[str] = []
+        path: list[str] = []
+        at: dict[str, int] = {}
         current: str | None = start
-        while current is not None and current in dossier.facts and current not in chain:
-            chain.append(current)
+        while current is not None and current in dossier.facts and current not in done and current not in at:
+            at[current] = len(path)
+            path.append(current)
             current = dossier.facts[current].supersedes
-        if current in chain and current not in reported and dossier.facts[current].supersedes != current:
-            cycle = chain[chain.index(current):]  # a fact superseding itself is reported on its own
-            reported.update(cycle)
+        if current is not None and current in at and dossier.facts[current].supersedes != current:
+            cycle = path[at[current]:]  # a fact superseding itself is reported on its own
             first = min(cycle)
             dossier.where[("facts", first)].problem(
                 problems, ("supersedes",), f"fact '{first}': 'supersedes' forms a cycle: {' -> '.join([*_rotate(cycle, first), first])}"
             )
+        done.update(path)
 
 
 def _rotate(cycle: list[str], first: str) -> list[str]:
