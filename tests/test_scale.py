@@ -26,7 +26,7 @@ from briefing.render.templates import environment, render_brief, render_register
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-import shapes  # noqa: E402
+import shapes
 
 BOUND = 10  # a shape may cost this many times the plain dossier's fixed cost
 

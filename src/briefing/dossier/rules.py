@@ -202,7 +202,7 @@ def _when_words(period: list[Entry]) -> str:
     last = max(period, key=lambda e: (e[0][1], e[0][0]))
     start = _date_words(first, 0)
     end = _date_words(last, 1)
-    return start if start == end or first is last and first[2].date is not None and start == str(first[2].date) else f"{start} to {end}"
+    return start if start == end else f"{start} to {end}"
 
 
 def _date_words(entry: Entry, side: int) -> str:
