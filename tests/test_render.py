@@ -198,3 +198,27 @@ def test_the_register_dates_a_status_as_the_brief_does() -> None:
     assert re.search(r"<strong class=\"status status-disputed\">DISPUTED</strong> <em>\(since 25 March 2024\)</em>", after)
     before = render.render_register(select_brief(dossier, dt.date(2024, 3, 24)), env).decode()
     assert "<code>harbour-mined</code>" in before and "DISPUTED" not in before
+
+
+def test_plain_statements_skip_markdown_with_the_same_bytes() -> None:
+    """The fast path of `inline_html` (text with no Markdown syntax) gives exactly what the Markdown pass gives."""
+    import random
+
+    from markupsafe import Markup
+
+    from briefing.render import markdown as rm
+    from briefing.render.text import md_inline
+
+    def through_markdown(text: str) -> str:
+        html = rm._INLINE.reset().convert(md_inline(text)).removeprefix("<p>").removesuffix("</p>")
+        return Markup(rm.sanitize(html))
+
+    rng = random.Random(14)
+    alphabet = "aZé9 .,;:'\"?!()%/+=$@-–—‘’“”…° 1234567890\u00a0\t_*#<>&[]`\\|~"
+    plain = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        plain += bool(rm._PLAIN.fullmatch(" ".join(text.split())) and "_" not in text)
+        assert rm.inline_html(text) == through_markdown(text), repr(text)
+    assert plain > 100, "the sample must reach the fast path"
+    assert rm.inline_html("1. The ministry said: “yes” (twice) — 40 % of 2,000!") == "1. The ministry said: “yes” (twice) — 40 % of 2,000!"
