@@ -222,3 +222,25 @@ def test_plain_statements_skip_markdown_with_the_same_bytes() -> None:
         assert rm.inline_html(text) == through_markdown(text), repr(text)
     assert plain > 100, "the sample must reach the fast path"
     assert rm.inline_html("1. The ministry said: “yes” (twice) — 40 % of 2,000!") == "1. The ministry said: “yes” (twice) — 40 % of 2,000!"
+
+
+def test_compiled_templates_are_kept_between_runs_and_never_stale(tmp_path: Path) -> None:
+    """A second run loads the compiled template from the folder; a changed template is compiled again."""
+    folder, compiled = tmp_path / "templates", tmp_path / "compiled"
+    folder.mkdir()
+    compiled.mkdir()
+    (folder / "x.md.j2").write_text("one {{ 1 + 1 }}\n", encoding="utf-8")
+    assert render.render_template(render.environment([folder], compiled), "x.md.j2") == "one 2\n"
+    entries = list(compiled.iterdir())
+    assert len(entries) == 1, "compiled once, kept"
+    second = render.environment([folder], compiled)
+    assert second.bytecode_cache is not None
+    assert render.render_template(second, "x.md.j2") == "one 2\n"
+    (folder / "x.md.j2").write_text("two {{ 2 + 2 }}\n", encoding="utf-8")
+    assert render.render_template(render.environment([folder], compiled), "x.md.j2") == "two 4\n"
+    env = render.environment([folder], compiled)
+    for entry in compiled.iterdir():  # a folder removed under a running build never fails it
+        entry.unlink()
+    compiled.rmdir()
+    (folder / "x.md.j2").write_text("three\n", encoding="utf-8")
+    assert render.render_template(env, "x.md.j2") == "three\n"
