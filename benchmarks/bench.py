@@ -44,6 +44,7 @@ from cases import JOBS_MAX_DEFAULT, Case, Options, measure_case
 from dossiers import generate_dossier
 from measuring import BenchError, child_env, code_digest, snapshot_code
 from reporting import report
+from shape_cases import measure_shapes
 
 __all__ = ["generate_dossier", "main"]
 
@@ -72,12 +73,15 @@ def parse(argv: list[str] | None = None) -> Options:
     p.add_argument("--jobs-max", type=int, default=JOBS_MAX_DEFAULT,
                    help=f"compare --jobs 2 only for dossiers up to this many facts (default: {JOBS_MAX_DEFAULT})")
     p.add_argument("--keep", type=Path, help="keep the generated dossiers and outputs in this folder")
+    p.add_argument("--shapes", action=argparse.BooleanOptionalAction, default=None,
+                   help="measure the held-out shapes too (default: only when neither --sizes nor --quick is given)")
     args = p.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         p.error("--repeat must be 1 or more")
     sizes = args.sizes or list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     repeat = args.repeat or (1 if args.quick else 3)
-    return Options(sizes, repeat, args.out, not args.no_pdf, args.jobs_max, args.keep)
+    shapes = args.shapes if args.shapes is not None else not (args.sizes or args.quick)
+    return Options(sizes, repeat, args.out, not args.no_pdf, args.jobs_max, args.keep, shapes)
 
 
 @contextlib.contextmanager
@@ -113,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             env = child_env(code)
             for label in opts.sizes:
                 cases.append(measure_case(label, root, opts, env, say))
+            shapes = measure_shapes(root, opts.repeat, env, say) if opts.shapes else []
     except BenchError as exc:
         print(f"bench: a measured command failed, no results written:\n{exc}", file=sys.stderr)
         return 1
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    text = report(cases, opts, started, time.perf_counter() - t0, (load_start, os.getloadavg()[0]), digest)
+    text = report(cases, opts, started, time.perf_counter() - t0, (load_start, os.getloadavg()[0]), digest, shapes)
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(text, encoding="utf-8")
     print(text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossiers import AS_OF, READING_WINDOW, SEED, WINDOW_FROM, generate_dossier
-from measuring import LOAD_FLOOR, Measure, briefing_cmd, run_child, weasyprint_cmd
+from measuring import FAIR_FLOOR, LOAD_FLOOR, Measure, briefing_cmd, run_child, weasyprint_cmd
 
 JOBS_BRIEFS = 4  # briefs built together with --jobs 2, and one command at a time
 JOBS_MAX_DEFAULT = 300  # above this the jobs comparison costs many minutes; raise with --jobs-max
@@ -25,13 +25,15 @@ MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("mdhtml", "build `--format md,html`"),
     ("full", "full build (md, html, pdf)"),
     ("rebuild", "rebuild, nothing changed"),
-    ("weasy", "bare `weasyprint` on the brief's HTML (floor of full build)"),
+    ("fair", "bare WeasyPrint with the build's library lookup (fair floor of full build)"),
+    ("weasy", "bare `weasyprint` command on the brief's HTML"),
     ("pandoc", "`pandoc --pdf-engine=weasyprint` on the brief's Markdown"),
     ("seq", f"{JOBS_BRIEFS} briefs, one command each"),
     ("one", f"{JOBS_BRIEFS} briefs, one command, `--jobs 1`"),
     ("jobs", f"{JOBS_BRIEFS} briefs, one command, `--jobs 2`"),
 )
-RATIOS: dict[str, str] = {"check": "load", "full": "weasy", "rebuild": "full", "one": "seq", "jobs": "seq", "pandoc": "weasy"}
+RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "rebuild": "full", "one": "seq", "jobs": "seq",
+                          "pandoc": "weasy"}
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Options:
     pdf: bool
     jobs_max: int
     keep: Path | None
+    shapes: bool = False  # also measure the held-out shapes (shape_cases.py)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -156,6 +159,8 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
         html, markdown = out / main / f"{day}.html", out / main / f"{day}.md"
         if script is not None:  # in place, so the page's ../assets/brief.css resolves as in the build
             timed("weasy", [script, html, work / "bare.pdf"])
+        if opts.pdf:
+            timed("fair", [sys.executable, "-c", FAIR_FLOOR, html, work / "fair.pdf"])
         timed("rebuild", build)
         if pandoc is not None:
             timed("pandoc", [pandoc, markdown, "-o", work / "pandoc.pdf", "--pdf-engine=weasyprint"])

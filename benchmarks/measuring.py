@@ -153,7 +153,7 @@ print(os.waitstatus_to_exitcode(status), wall, ru.ru_maxrss, ru.ru_utime + ru.ru
 """
 
 
-def run_child(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> Sample:
+def run_child(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str], expect: int = 0) -> Sample:
     """Run `cmd` to completion and measure it; raises BenchError with its stderr when it fails.
 
     The launcher's `os.wait4` on the command gives the rusage of exactly that
@@ -175,7 +175,7 @@ def run_child(cmd: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> Samp
             proc.wait()
             raise
         fields = out.decode().split()
-        if proc.returncode != 0 or len(fields) != 5 or fields[0] != "0":
+        if proc.returncode != 0 or len(fields) != 5 or fields[0] != str(expect):
             err.seek(0)
             tail = err.read().decode(errors="replace")[-2000:]
             code = fields[0] if len(fields) == 5 else f"launcher {proc.returncode}"
@@ -194,6 +194,15 @@ LOAD_FLOOR = (
     "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*')):\n"
     "    if p.suffix in ('.yaml', '.yml') and p.is_file():\n"
     "        yaml.load(p.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
+)
+
+
+# The fair floor of a PDF build: WeasyPrint on the same HTML, its libraries found the way the build finds
+# them (one reading of ldconfig's cache instead of ctypes' search that links test programs with gcc).
+FAIR_FLOOR = (
+    "import sys\n"
+    "from briefing.render.formats.pdf import _import_weasyprint\n"
+    "_import_weasyprint().HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])\n"
 )
 
 

@@ -54,12 +54,19 @@ def _fact(fid: str, section: str, source: int, *, date: str | None = None, figur
     return text + extra + f"    sources:\n      - source: s{source}\n"
 
 
-def _write(folder: Path, dossier: str, files: dict[str, str]) -> Path:
+PER_FILE = 2000  # facts per file: well under the file size limit, as an analyst splits a big dossier
+
+
+def _write(folder: Path, dossier: str, files: dict[str, str], facts: list[str] | None = None) -> Path:
+    """Write the dossier: `files` as given, and `facts` (item texts) split into files of PER_FILE facts."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "dossier.yaml").write_text(dossier, encoding="utf-8")
     (folder / "sources.yaml").write_text(_sources_yaml(), encoding="utf-8")
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
+    for start in range(0, len(facts or []), PER_FILE):
+        chunk = (facts or [])[start:start + PER_FILE]
+        (folder / f"facts-{start // PER_FILE + 1:03d}.yaml").write_text("facts:\n" + "\n".join(chunk) + "\n", encoding="utf-8")
     return folder
 
 
@@ -73,7 +80,7 @@ def figures_over_years(folder: Path, facts: int = 10_000, metrics: int = 20, cla
     figure_facts = facts // 4
     months = 36
     names = [f"m{i:02d}" for i in range(metrics)]
-    lines = ["facts:"]
+    lines: list[str] = []
     clash_at = {(i * 7) % (metrics * months) for i in range(clashes)}
     for n in range(facts):
         section = "figures" if n < figure_facts else "other"
@@ -88,35 +95,35 @@ def figures_over_years(folder: Path, facts: int = 10_000, metrics: int = 20, cla
             value, qualifier = value * 2, "exact"
         day = _month(month)
         lines.append(_fact(f"f{n}", section, month, date=f"{day:%Y-%m}", figure=(names[metric], value, qualifier)))
-    return _write(folder, _dossier_yaml("Figures over years", ["figures", "other"], names), {"facts.yaml": "\n".join(lines) + "\n"})
+    return _write(folder, _dossier_yaml("Figures over years", ["figures", "other"], names), {}, lines)
 
 
 def one_metric_contested(folder: Path, facts: int = 2000) -> Path:
     """Every fact reports a different value on one metric for overlapping dates: one cluster of `facts` facts."""
-    lines = ["facts:"]
+    lines: list[str] = []
     for n in range(facts):
         lines.append(_fact(f"f{n}", "main", n % SOURCE_COUNT, date="2024-01/2024-12", figure=("m", 1000 + 300 * n, "exact")))
-    return _write(folder, _dossier_yaml("One metric contested", ["main"], ["m"]), {"facts.yaml": "\n".join(lines) + "\n"})
+    return _write(folder, _dossier_yaml("One metric contested", ["main"], ["m"]), {}, lines)
 
 
 def supersession_chain(folder: Path, facts: int = 4000) -> Path:
     """Each fact supersedes the one before it: one chain as long as the dossier."""
-    lines = ["facts:"]
+    lines: list[str] = []
     for n in range(facts):
         extra = f"    supersedes: f{n - 1}\n" if n else ""
         lines.append(_fact(f"f{n}", "main", n % SOURCE_COUNT, date=f"{_month(n % 36):%Y-%m}", extra=extra))
-    return _write(folder, _dossier_yaml("Supersession chain", ["main"]), {"facts.yaml": "\n".join(lines) + "\n"})
+    return _write(folder, _dossier_yaml("Supersession chain", ["main"]), {}, lines)
 
 
 def misspelt_ids(folder: Path, facts: int = 4000) -> Path:
     """One judgment resting on `facts` ids that each miss a letter of a real fact's id."""
-    lines = ["facts:"]
+    lines: list[str] = []
     for n in range(facts):
         lines.append(_fact(f"report-{n:05d}-troops", "main", n % SOURCE_COUNT))
     based = "".join(f"      - reprt-{n:05d}-troops\n" for n in range(facts))
     judgment = ("judgments:\n  - id: j\n    statement: A judgment on many facts.\n    likelihood: likely\n"
                 f"    confidence: low\n    date: 2025-12-01\n    based_on:\n{based}")
-    return _write(folder, _dossier_yaml("Misspelt ids", ["main"]), {"facts.yaml": "\n".join(lines) + "\n", "judgments.yaml": judgment})
+    return _write(folder, _dossier_yaml("Misspelt ids", ["main"]), {"judgments.yaml": judgment}, lines)
 
 
 def big_archive(folder: Path, quotes: int = 100, size: int = 2_000_000) -> Path:
@@ -126,11 +133,11 @@ def big_archive(folder: Path, quotes: int = 100, size: int = 2_000_000) -> Path:
     paragraph = "The ministry said on Monday that the convoy had crossed the border near the river town. "
     body = "\n\n".join(paragraph * 3 + f"Paragraph {i}." for i in range(size // (len(paragraph) * 3)))
     (folder / "archive" / "s0.txt").write_text(body, encoding="utf-8")
-    lines = ["facts:"]
+    lines: list[str] = []
     for n in range(quotes):
         cite = f"    sources:\n      - source: s0\n        quote: \"the convoy turned back at kilometre {n} of the road\"\n"
         lines.append(f"  - id: f{n}\n    section: main\n    statement: Fact {n}.\n{cite}")
-    result = _write(folder, _dossier_yaml("Big archive", ["main"]), {"facts.yaml": "\n".join(lines) + "\n"})
+    result = _write(folder, _dossier_yaml("Big archive", ["main"]), {}, lines)
     sources = _sources_yaml().replace("  - id: s0\n", "  - id: s0\n    archive: archive/s0.txt\n", 1)
     (folder / "sources.yaml").write_text(sources, encoding="utf-8")
     return result
@@ -139,10 +146,10 @@ def big_archive(folder: Path, quotes: int = 100, size: int = 2_000_000) -> Path:
 def many_sections(folder: Path, sections: int = 6000, facts: int = 6000) -> Path:
     """`sections` sections and `facts` facts spread over them."""
     names = [f"sec{i}" for i in range(sections)]
-    lines = ["facts:"]
+    lines: list[str] = []
     for n in range(facts):
         lines.append(_fact(f"f{n}", names[n % sections], n % SOURCE_COUNT, date=f"{_month(n % 36):%Y-%m}"))
-    return _write(folder, _dossier_yaml("Many sections", names), {"facts.yaml": "\n".join(lines) + "\n"})
+    return _write(folder, _dossier_yaml("Many sections", names), {}, lines)
 
 
 def huge_number(folder: Path, size: int = 2_000_000) -> Path:

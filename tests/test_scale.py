@@ -89,8 +89,8 @@ def test_a_long_supersession_chain_is_checked_in_one_pass(tmp_path: Path) -> Non
 
 def test_a_long_supersession_cycle_is_reported_once(tmp_path: Path) -> None:
     folder = shapes.supersession_chain(tmp_path / "d", facts=3000)
-    text = (folder / "facts.yaml").read_text(encoding="utf-8")
-    (folder / "facts.yaml").write_text(text.replace("  - id: f0\n", "  - id: f0\n    supersedes: f2999\n", 1), encoding="utf-8")
+    text = (folder / "facts-001.yaml").read_text(encoding="utf-8")
+    (folder / "facts-001.yaml").write_text(text.replace("  - id: f0\n", "  - id: f0\n    supersedes: f2999\n", 1), encoding="utf-8")
     _, _, problems = load(folder)
     errors = messages(problems, "error")
     assert len(errors) == 1
