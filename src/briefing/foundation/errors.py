@@ -30,7 +30,7 @@ def suggest(word: str, choices: list[str] | tuple[str, ...] | Any) -> str:
     return Suggester(choices)(word)
 
 
-CANDIDATES = 16  # rapidfuzz's best matches that difflib then scores
+CANDIDATES = 8  # rapidfuzz's best matches that difflib then scores
 SUGGESTION_SEARCHES = 100  # did-you-mean searches one Suggester budget allows; later unknown names get none
 
 
