@@ -62,6 +62,17 @@ def test_figures_over_years_give_one_warning_per_cluster(tmp_path: Path) -> None
     assert len(warnings) == 24, warnings[:3]
     assert all(w.endswith("the brief shows them side by side [disagreement]") and " report 2 values " in w for w in warnings), warnings[0]
     assert seconds < BOUND * base, (seconds, base)
+    brief = select_brief(dossier, dt.date(2026, 6, 30))
+    text = render_brief(brief, environment(), ("md",)).markdown
+    table = text.split("### Figures that disagree", 1)[1].split("\n\n")[1]
+    rows = table.splitlines()[2:]
+    assert len(rows) == 10, "the ten most recent"
+    months = [r.split(" | ")[1] for r in rows]  # the clashes fall in January to September 2023; the newest come first
+    assert months[:4] == ["September 2023", "August 2023", "August 2023", "August 2023"] and months[-1] == "May 2023"
+    assert "*versus*" in rows[0]
+    assert "And 14 more disagreements on figures, for earlier periods, in the [fact register]" in text
+    register = render_register(brief, environment()).decode()
+    assert register.count('<li class="disagreement">') == 24
 
 
 def test_a_metric_tracked_for_years_without_clash_gives_no_warning(tmp_path: Path) -> None:

@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from briefing.brief.disagreements import SHOWN_DISAGREEMENTS, ClashView, clash_view, recent_figures
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.model import (
     Fact,
     Figure,
-    Interval,
     Judgment,
     Metric,
     PartialDate,
     Section,
     Source,
 )
-from briefing.dossier.rules import Clash, disagreements, figure_range, known_from, marking_rank, source_day, span_of, status_on
+from briefing.dossier.rules import disagreements, figure_range, known_from, marking_rank, source_day, span_of, status_on
 from briefing.foundation.scales import RELIABILITY, TLP_LEVELS
 
 KEEP_JUDGMENTS = 5  # with a reading window, the newest judgments a brief always shows in full
@@ -130,73 +130,6 @@ class FigureRow:
         return bool(ranges) and max(lo for lo, _ in ranges) > min(hi for _, hi in ranges)
 
 
-SHOWN_DISAGREEMENTS = 10  # figure disagreements a brief shows, most recent first; the register lists them all
-SHOWN_REPORTS = 4  # facts a brief names for each value of a disagreement; the register names them all
-
-
-@dataclass
-class ValueView:
-    """One side of a figure disagreement: agreeing values and the facts reporting them."""
-
-    figures: list[tuple[FactView, Figure]]
-
-    @property
-    def facts(self) -> list[FactView]:
-        return list({v.id: v for v, _ in self.figures}.values())
-
-    @property
-    def shown(self) -> list[tuple[FactView, Figure]]:
-        """The first few reports, each fact once: what the brief prints of this side."""
-        return list({v.id: (v, fig) for v, fig in reversed(self.figures)}.values())[::-1][:SHOWN_REPORTS]
-
-    @property
-    def more(self) -> int:
-        return len(self.facts) - len(self.shown)
-
-    @property
-    def readings(self) -> list[tuple[Figure, list[FactView]]]:
-        """The shown reports grouped by the figure they give: the same value is printed once with all its facts."""
-        return _by_figure(self.shown)
-
-    @property
-    def all_readings(self) -> list[tuple[Figure, list[FactView]]]:
-        """Every report of this side grouped by figure, for the fact register."""
-        return _by_figure(self.figures)
-
-
-def _by_figure(pairs: list[tuple[FactView, Figure]]) -> list[tuple[Figure, list[FactView]]]:
-    grouped: dict[tuple[str, float], tuple[Figure, list[FactView]]] = {}
-    for view, fig in pairs:
-        entry = grouped.setdefault((fig.qualifier, fig.value), (fig, []))
-        if not entry[1] or entry[1][-1] is not view:
-            entry[1].append(view)
-    return list(grouped.values())
-
-
-@dataclass
-class ClashView:
-    kind: str
-    facts: list[FactView]
-    metric: str | None
-    values: list[ValueView] = field(default_factory=list)
-    period: tuple[dt.date, dt.date] | None = None
-
-    @property
-    def in_full(self) -> bool:
-        """Shown in the brief when one of its facts is; older ones are marked in the fact register."""
-        return any(f.in_full for f in self.facts)
-
-    @property
-    def when(self) -> Any:
-        """The disagreement's period in the facts' own dates: one date when they share it, else from first to last."""
-        dates = [(v.fact.date or PartialDate.parse(v.known_from)) for v in self.facts]
-        first = min(dates, key=lambda d: (d.first, d.last))
-        last = max(dates, key=lambda d: (d.last, d.first))
-        if first == last:
-            return first
-        return Interval(first.start if isinstance(first, Interval) else first, last.end if isinstance(last, Interval) else last)
-
-
 @dataclass
 class Brief:
     """Everything one brief shows, already cut to its day and marking."""
@@ -245,7 +178,7 @@ class Brief:
     @property
     def figure_clashes(self) -> list[ClashView]:
         """Figure disagreements the brief shows, most recent first, at most SHOWN_DISAGREEMENTS of them."""
-        return _recent_figures(self.clashes)[:SHOWN_DISAGREEMENTS]
+        return recent_figures(self.clashes)[:SHOWN_DISAGREEMENTS]
 
     @property
     def all_figure_clashes(self) -> list[ClashView]:
@@ -256,7 +189,7 @@ class Brief:
     @property
     def more_figure_clashes(self) -> int:
         """Figure disagreements the brief leaves to the fact register."""
-        return max(0, len(_recent_figures(self.clashes)) - SHOWN_DISAGREEMENTS)
+        return max(0, len(recent_figures(self.clashes)) - SHOWN_DISAGREEMENTS)
 
     @property
     def flagged(self) -> list[FactView]:
@@ -343,7 +276,7 @@ def select_brief(
         for index, view in enumerate(judgments):  # newest first: the latest few always lead the brief
             view.in_full = view.judgment.date.last >= start or index < KEEP_JUDGMENTS
     figures = _figures(dossier, views)
-    clashes = [_clash_view(c, by_id)
+    clashes = [clash_view(c, by_id)
                for c in disagreements(dossier, [v.fact for v in views], status=lambda f: by_id[f.id].claim_status)]
     shown = _shown(views, figures, clashes)
     visible, every = _number_sources(views, shown, source_views)
@@ -356,23 +289,12 @@ def select_brief(
                  all_sources=every)
 
 
-def _clash_view(clash: Clash, by_id: dict[str, FactView]) -> ClashView:
-    values = [ValueView([(by_id[f.id], fig) for f, fig in v.figures]) for v in clash.values]
-    return ClashView(clash.kind, [by_id[f.id] for f in clash.facts], clash.metric, values, clash.period)
-
-
-def _recent_figures(clashes: list[ClashView]) -> list[ClashView]:
-    """Figure disagreements shown in the brief, the most recent period first."""
-    shown = [c for c in clashes if c.kind == "figure" and c.in_full and c.period is not None]
-    return sorted(shown, key=lambda c: (c.period[1], c.period[0]), reverse=True)  # type: ignore[index]
-
-
 def _shown(views: list[FactView], figures: list[FigureRow], clashes: list[ClashView]) -> set[str]:
     """Ids of the facts whose citations the brief itself prints: in full, in key figures, in disagreements."""
     shown = {v.id for v in views if v.in_full}
     shown.update(v.id for row in figures for v, _ in (*row.current, *row.earlier))
     shown.update(f.id for c in clashes if c.in_full and c.kind != "figure" for f in c.facts)
-    shown.update(v.id for c in _recent_figures(clashes)[:SHOWN_DISAGREEMENTS] for side in c.values for v, _ in side.shown)
+    shown.update(v.id for c in recent_figures(clashes)[:SHOWN_DISAGREEMENTS] for side in c.values for v, _ in side.shown)
     return shown
 
 
