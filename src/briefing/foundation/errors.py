@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from rapidfuzz import fuzz, process
-
 Severity = Literal["error", "warning"]
 
 
@@ -70,6 +68,8 @@ class Suggester:
         below difflib's matching blocks, so its best few candidates hold
         difflib's answer in practice; difflib then scores only those few.
         """
+        from rapidfuzz import fuzz, process  # only when a name is unknown: most runs never need it
+
         matches = process.extract(word, self.options, scorer=fuzz.ratio, score_cutoff=60, limit=CANDIDATES)
         scored = []
         for choice, _, _ in matches:
