@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the benchmark's own 
 from cases import JOBS_MAX_DEFAULT, Case, Options, measure_case
 from dossiers import generate_dossier
 from measuring import BenchError, child_env, code_digest, snapshot_code
-from reporting import report
+from reporting import checkout_commit, report
 from shape_cases import measure_shapes
 
 __all__ = ["generate_dossier", "main"]
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         with _workdir(opts.keep) as root:
+            commit = checkout_commit()
             code = snapshot_code(root)
             digest = code_digest(code)
             env = child_env(code)
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    text = report(cases, opts, started, time.perf_counter() - t0, (load_start, os.getloadavg()[0]), digest, shapes)
+    text = report(cases, opts, started, time.perf_counter() - t0, (load_start, os.getloadavg()[0]), digest, shapes, commit)
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(text, encoding="utf-8")
     print(text)

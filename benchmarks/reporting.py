@@ -20,7 +20,12 @@ import briefing
 # --- the report ----------------------------------------------------------------------------------
 
 
-def machine() -> list[tuple[str, str]]:
+def checkout_commit() -> str:
+    """The code's commit as `git describe` gives it; read when the code is snapshotted, not when the report is written."""
+    return _run_text(["git", "-C", str(PACKAGE_ROOT), "describe", "--always", "--dirty"]) or "not a git checkout"
+
+
+def machine(commit: str | None = None) -> list[tuple[str, str]]:
     """What the numbers depend on: CPU, cores, memory, Python, WeasyPrint, HarfBuzz subsetting, the code."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -50,7 +55,7 @@ def machine() -> list[tuple[str, str]]:
     hb = f"yes ({harfbuzz})" if harfbuzz else "no"
     if dpkg.startswith("install ok installed"):  # the Debian package the WeasyPrint docs name
         hb = f"yes (libharfbuzz-subset0 {dpkg.split()[-1]})"
-    commit = _run_text(["git", "-C", str(PACKAGE_ROOT), "describe", "--always", "--dirty"]) or "not a git checkout"
+    commit = commit or checkout_commit()
     pandoc = _run_text(["pandoc", "--version"]).split("\n")[0] or "not installed"
     return [
         ("CPU", cpuinfo("model name")),
@@ -177,9 +182,9 @@ def targets(cases: list[Case]) -> list[Target]:
 
 
 def report(cases: list[Case], opts: Options, started: dt.datetime, wall: float, load: tuple[float, float] | None = None,
-           digest: str | None = None, shapes: list[ShapeResult] | None = None) -> str:
+           digest: str | None = None, shapes: list[ShapeResult] | None = None, commit: str | None = None) -> str:
     """The results as Markdown: the machine, the side-by-side table, memory, CPU, the targets, the raw runs."""
-    rows = machine()
+    rows = machine(commit)
     if digest is not None:
         rows.append(("Measured code (sha256 of the snapshot)", digest))
     if load is not None:  # other work on the machine slows wall times; CPU times below suffer less
