@@ -149,21 +149,18 @@ def disagreements(dossier: Dossier, facts: list[Fact] | None = None,
 Entry = tuple[tuple[dt.date, dt.date], int, Fact, Figure, int]  # span, order, fact, figure, figure index
 
 
-def figure_clashes(dossier: Dossier, facts: list[Fact], accepted: Callable[[Fact], bool] | None = None) -> list[Clash]:
+def figure_clashes(dossier: Dossier, facts: list[Fact]) -> list[Clash]:
     """Figures on one metric whose dates overlap and whose values cannot all hold, as clusters.
 
     Per metric, a sweep over the figures sorted by start date cuts them into
     periods (figures whose dates overlap, directly or through one another);
     within a period the values that agree are merged. A period holding two
     values reported by facts that are not updates of one another is one
-    disagreement. Sorting is the only super-linear step. A fact for which
-    `accepted` is true does not count (its analyst accepted the disagreement).
+    disagreement. Sorting is the only super-linear step.
     """
     roots = supersession_roots(dossier)
     by_metric: dict[str, list[Entry]] = {}
     for order, fact in enumerate(facts):
-        if accepted is not None and accepted(fact):
-            continue
         span = span_of(fact.date, known_from(fact, dossier.sources))
         if span is None:
             continue
