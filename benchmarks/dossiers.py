@@ -267,6 +267,10 @@ def _judgments(rng: random.Random, count: int, facts: list[_Fact]) -> list[str]:
     return lines
 
 
+SOURCES_PER_FILE = 4000  # about 1.4 MB of sources a file
+MONTHLY_FROM = 30_000  # from this size, one fact file per section and month (a 100,000-fact dossier's years pass 2 MiB)
+
+
 def generate_dossier(folder: Path, facts: int, seed: int = SEED, reading_window: int | None = None) -> Path:
     """Write a synthetic dossier of `facts` facts into `folder` (created), the same for the same arguments.
 
@@ -307,7 +311,10 @@ def generate_dossier(folder: Path, facts: int, seed: int = SEED, reading_window:
     (folder / "dossier.yaml").write_text("\n".join(spec) + "\n", encoding="utf-8")
 
     header = "# yaml-language-server: $schema=../../schema/facts.schema.json\n"
-    (folder / "sources.yaml").write_text(header + "sources:\n" + "\n".join(line for s in sources for line in [*s.lines, ""]), encoding="utf-8")
+    for start in range(0, len(sources), SOURCES_PER_FILE):  # sources.yaml, then sources-2.yaml... under the size limit
+        name = "sources.yaml" if start == 0 else f"sources-{start // SOURCES_PER_FILE + 1}.yaml"
+        chunk = sources[start:start + SOURCES_PER_FILE]
+        (folder / name).write_text(header + "sources:\n" + "\n".join(line for s in chunk for line in [*s.lines, ""]), encoding="utf-8")
     archived = [s for s in sources if s.archive]
     if archived:
         (folder / "archive").mkdir(exist_ok=True)
@@ -316,6 +323,8 @@ def generate_dossier(folder: Path, facts: int, seed: int = SEED, reading_window:
     files: dict[str, list[_Fact]] = {}
     for fact in fact_list:
         name = fact.section if facts < 300 else f"{fact.section}-{fact.known.year}"
+        if facts >= MONTHLY_FROM:  # a file per month keeps each under the file size limit
+            name += f"-{fact.known.month:02d}"
         files.setdefault(name, []).append(fact)
     for name, group in sorted(files.items()):
         body = "\n".join(line for f in group for line in [*f.lines, ""])
