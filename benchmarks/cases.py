@@ -14,6 +14,8 @@ from pathlib import Path
 from dossiers import AS_OF, READING_WINDOW, SEED, WINDOW_FROM, generate_dossier
 from measuring import FAIR_FLOOR, LOAD_FLOOR, Measure, briefing_cmd, run_child, weasyprint_cmd
 
+from briefing.foundation.limits import LIMITS
+
 JOBS_BRIEFS = 4  # briefs built together with --jobs 2, and one command at a time
 JOBS_MAX_DEFAULT = 300  # above this the jobs comparison costs many minutes; raise with --jobs-max
 
@@ -121,6 +123,8 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     the targets are about) stay steadier than the times themselves.
     """
     facts_dir, names, case = prepare(label, root)
+    if case.facts > LIMITS.max_facts:  # 100,000 facts: over the default limit, which a desk that big raises
+        env = {**env, "BRIEFING_MAX_FACTS": str(case.facts)}
     say(f"[{label}] {case.facts:,} facts in {case.files} files ({case.yaml_bytes / 1e6:.1f} MB), as of {case.as_of}")
     main, day = names[0], case.as_of.isoformat()
     work = root / f"work-{label}"
