@@ -204,7 +204,8 @@ def test_complex_keys_are_refused() -> None:
     ("a: !!bool maybe\n", "'maybe' is not a valid yes/no value; remove any '!!bool' tag, or put the value in quotes if it is text"),
     ("a: !!int ''\n", "'' is not a valid whole number; remove any '!!int' tag, or put the value in quotes if it is text"),
     ("a: !!null text\n", "tag '!!null' is not allowed on 'text'; remove the tag or the value"),
-    ("a: " + "9" * 5000 + "\n", "'" + "9" * 40 + "...' is not a valid whole number; remove any '!!int' tag, or put the value in quotes if it is text"),
+    ("a: " + "9" * 5000 + "\n", "'" + "9" * 20 + "...' is too long to be a number (5,000 characters); put it in quotes if it is text"),
+    ("a: 1:" + ":".join("0" * 100) + "\n", "'1:0:0:0:0:0:0:0:0:0:...' is too long to be a number (201 characters); put it in quotes if it is text"),
 ])
 def test_values_that_do_not_fit_their_type(text: str, problem: str) -> None:
     doc, problems = load(text)

@@ -251,3 +251,60 @@ def test_the_page_links_only_the_formats_that_were_built(formats: tuple[str, ...
     assert nav is not None
     shown = re.findall(r'<a href="[^"]+\.(?:pdf|md)">(\w+)</a>', nav.group(0))
     assert shown == links
+
+
+def test_plain_statements_skip_markdown_with_the_same_bytes() -> None:
+    """The fast path of `inline_html` (text with no Markdown syntax) gives exactly what the Markdown pass gives."""
+    import random
+
+    from markupsafe import Markup
+
+    from briefing.render import markdown as rm
+    from briefing.render.text import md_inline
+
+    def through_markdown(text: str) -> str:
+        html = rm._INLINE.reset().convert(md_inline(text)).removeprefix("<p>").removesuffix("</p>")
+        return Markup(rm.sanitize(html))
+
+    rng = random.Random(14)
+    alphabet = "aZé9 .,;:'\"?!()%/+=$@-–—‘’“”…° 1234567890\u00a0\t_*#<>&[]`\\|~"
+    plain = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        plain += bool(rm._PLAIN.fullmatch(" ".join(text.split())) and "_" not in text)
+        assert rm.inline_html(text) == through_markdown(text), repr(text)
+    assert plain > 100, "the sample must reach the fast path"
+    assert rm.inline_html("1. The ministry said: “yes” (twice) — 40 % of 2,000!") == "1. The ministry said: “yes” (twice) — 40 % of 2,000!"
+
+
+def test_compiled_templates_are_kept_between_runs_and_never_stale(tmp_path: Path) -> None:
+    """A second run loads the compiled template from the folder; a changed template is compiled again."""
+    folder, compiled = tmp_path / "templates", tmp_path / "compiled"
+    folder.mkdir()
+    compiled.mkdir()
+    (folder / "x.md.j2").write_text("one {{ 1 + 1 }}\n", encoding="utf-8")
+    assert render.render_template(render.environment([folder], compiled), "x.md.j2") == "one 2\n"
+    entries = list(compiled.iterdir())
+    assert len(entries) == 1, "compiled once, kept"
+    second = render.environment([folder], compiled)
+    assert second.bytecode_cache is not None
+    assert render.render_template(second, "x.md.j2") == "one 2\n"
+    (folder / "x.md.j2").write_text("two {{ 2 + 2 }}\n", encoding="utf-8")
+    assert render.render_template(render.environment([folder], compiled), "x.md.j2") == "two 4\n"
+    env = render.environment([folder], compiled)
+    for entry in compiled.iterdir():  # a folder removed under a running build never fails it
+        entry.unlink()
+    compiled.rmdir()
+    (folder / "x.md.j2").write_text("three\n", encoding="utf-8")
+    assert render.render_template(env, "x.md.j2") == "three\n"
+
+
+def test_repeated_citations_get_the_ids_the_library_gives() -> None:
+    """The footnote extension's faster id walk gives the stock extension's bytes (a source cited many times)."""
+    import markdown
+
+    text = "".join(f"- Fact {i}[^{1 + i % 3}]\n" for i in range(60)) + "\n" + "".join(f"[^{n}]: Source {n}.\n" for n in (1, 2, 3))
+    stock = markdown.Markdown(extensions=["footnotes"]).convert(text)
+    ours = markdown.Markdown(extensions=[render_markdown._Footnotes()]).convert(text)
+    assert ours == stock
+    assert 'id="fnref20:1"' in ours

@@ -352,9 +352,37 @@ def figure_fact(fid: str, date: str, value: int, qualifier: str = "exact") -> st
 ])
 def test_figures_that_disagree(check: Check, a: tuple[str, int, str], b: tuple[str, int, str], warned: bool) -> None:
     _, lines = check({"facts.yaml": "facts:\n" + figure_fact("a", *a) + figure_fact("b", *b)})
-    expected = (f"facts/d/facts.yaml:18:16: warning: fact 'b' reports {b[2]} {b[1]} for metric 'nk-troops' where fact 'a' "
-                f"reports {a[2]} {a[1]} for overlapping dates: the brief shows both [disagreement]")
+    when = a[0].replace("/", " to ")  # `a`'s dates hold `b`'s in every case that warns
+    expected = (f"facts/d/facts.yaml:8:16: warning: fact 'a' and 1 other report 2 values for metric 'nk-troops' over overlapping dates "
+                f"({when}): {a[2]} {a[1]} (fact 'a'); {b[2]} {b[1]} (fact 'b'); the brief shows them side by side [disagreement]")
     assert lines == ([expected] if warned else [])
+
+
+def test_reports_that_agree_are_one_side_of_one_disagreement(check: Check) -> None:
+    """Three reports of one month: two agree (about 11,000 and 11,500), the third does not; one warning, at the first."""
+    facts = figure_fact("a", "2024-10", 11000, "about") + figure_fact("b", "2024-10-20", 11500) + figure_fact("c", "2024-10-21", 20000)
+    _, lines = check({"facts.yaml": "facts:\n" + facts})
+    assert lines == ["facts/d/facts.yaml:8:16: warning: fact 'a' and 2 others report 2 values for metric 'nk-troops' over overlapping "
+                     "dates (2024-10): about 11000, exact 11500 (facts 'a', 'b'); exact 20000 (fact 'c'); the brief shows them side by "
+                     "side [disagreement]"]
+
+
+@pytest.mark.parametrize(("accepting", "warned"), [("c", False), ("a", True)])
+def test_a_fact_accepting_a_disagreement_leaves_its_cluster(check: Check, accepting: str, warned: bool) -> None:
+    """The outlier accepting it ends the disagreement; one of the agreeing side accepting it does not."""
+    values = {"a": ("2024-10", 11000, "about"), "b": ("2024-10-20", 11500, "exact"), "c": ("2024-10-20", 20000, "exact")}
+    facts = "".join(figure_fact(fid, *v).replace("    sources:", "    accept: [disagreement]\n    sources:") if fid == accepting
+                    else figure_fact(fid, *v) for fid, v in values.items())
+    _, lines = check({"facts.yaml": "facts:\n" + facts})
+    assert len(lines) == (1 if warned else 0), lines
+    if warned:
+        assert "fact 'b' and 1 other report 2 values" in lines[0]
+
+
+def test_a_metric_with_one_value_per_month_does_not_disagree(check: Check) -> None:
+    facts = "".join(figure_fact(f"m{month}", f"2024-{month:02d}", 1000 * month) for month in range(1, 13))
+    _, lines = check({"facts.yaml": "facts:\n" + facts})
+    assert lines == []
 
 
 def test_superseded_figures_do_not_disagree(check: Check) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from briefing.brief.disagreements import SHOWN_DISAGREEMENTS, ClashView, clash_view, recent_figures
 from briefing.brief.figures import FigureRow, key_figures
 from briefing.brief.judgments import JudgmentView, judgment_views
 from briefing.brief.lead import HighlightView, highlights, reading_key, timeline
@@ -27,18 +29,6 @@ KEEP_JUDGMENTS = 5  # with a reading window, the newest judgments a brief always
 
 
 # --- the brief's selection -----------------------------------------------------------------
-
-
-@dataclass
-class ClashView:
-    kind: str
-    facts: list[FactView]
-    metric: str | None
-
-    @property
-    def in_full(self) -> bool:
-        """Shown in the brief when one of its facts is; older ones are marked in the fact register."""
-        return any(f.in_full for f in self.facts)
 
 
 @dataclass
@@ -60,9 +50,13 @@ class Brief:
     highlights: HighlightView | None = None
     record: TrackRecord = field(default_factory=lambda: TrackRecord([]))
 
-    @property
+    @cached_property
     def sections(self) -> list[tuple[Section, list[FactView]]]:
-        return [(s, [f for f in self.facts if f.section.id == s.id]) for s in self.dossier.spec.sections]
+        """Each section with its facts, grouped in one pass (a brief may have thousands of both)."""
+        grouped: dict[str, list[FactView]] = {s.id: [] for s in self.dossier.spec.sections}
+        for view in self.facts:
+            grouped.setdefault(view.section.id, []).append(view)
+        return [(s, grouped[s.id]) for s in self.dossier.spec.sections]
 
     @property
     def new(self) -> list[FactView]:
@@ -123,6 +117,22 @@ class Brief:
     @property
     def older_clashes(self) -> list[ClashView]:
         return [c for c in self.clashes if not c.in_full]
+
+    @property
+    def figure_clashes(self) -> list[ClashView]:
+        """Figure disagreements the brief shows, most recent first, at most SHOWN_DISAGREEMENTS of them."""
+        return recent_figures(self.clashes)[:SHOWN_DISAGREEMENTS]
+
+    @property
+    def all_figure_clashes(self) -> list[ClashView]:
+        """Every figure disagreement among the brief's facts, most recent first (the fact register lists them)."""
+        clashes = [c for c in self.clashes if c.kind == "figure" and c.period is not None]
+        return sorted(clashes, key=lambda c: (c.period[1], c.period[0]), reverse=True)  # type: ignore[index]
+
+    @property
+    def more_figure_clashes(self) -> int:
+        """Figure disagreements the brief leaves to the fact register."""
+        return max(0, len(recent_figures(self.clashes)) - SHOWN_DISAGREEMENTS)
 
     @property
     def flagged(self) -> list[FactView]:
@@ -221,7 +231,7 @@ def select_brief(
         for view in judgments:
             view.in_full = view.judgment.date.last >= start or id(view) in keep
     figures = key_figures(dossier, views, judgments)
-    clashes = [ClashView(c.kind, [by_id[f.id] for f in c.facts], c.metric)
+    clashes = [clash_view(c, by_id)
                for c in disagreements(dossier, [v.fact for v in views], status=lambda f: by_id[f.id].claim_status)]
     shown = _shown(views, figures, clashes)
     visible, every = _number_sources(views, shown, source_views)
@@ -242,7 +252,8 @@ def _shown(views: list[FactView], figures: list[FigureRow], clashes: list[ClashV
     """Ids of the facts whose citations the brief itself prints: in full, in key figures, in disagreements."""
     shown = {v.id for v in views if v.in_full}
     shown.update(v.id for row in figures for v, _ in (*row.current, *row.earlier))
-    shown.update(f.id for c in clashes if c.in_full for f in c.facts)
+    shown.update(f.id for c in clashes if c.in_full and c.kind != "figure" for f in c.facts)
+    shown.update(v.id for c in recent_figures(clashes)[:SHOWN_DISAGREEMENTS] for side in c.values for v, _ in side.shown)
     return shown
 
 

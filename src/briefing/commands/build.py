@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import briefing
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
@@ -124,6 +126,31 @@ def _workers(options: Options, count: int) -> Any:
 def _warned(count: int) -> str:
     """The end of the closing line: how many warnings went before, so that a long list is not missed or mistaken for failure."""
     return f", with {count} warning{'s' if count != 1 else ''} above (--strict makes them errors)" if count else ""
+
+
+def compiled_templates(options: Options) -> Path | None:
+    """The folder of compiled templates: in the user's cache folder, one per program version and code.
+
+    A program whose code changed gets a fresh folder (its Jinja settings or
+    filters may have changed), so nothing compiled by another version is ever
+    used; folders unused for a week are removed. None (compile in memory)
+    with --no-cache, or when no cache folder can be made.
+    """
+    if options.no_cache:
+        return None
+    base = Path(os.environ.get("BRIEFING_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
+    folder = base / f"templates-{briefing.__version__}-{cache.code_hash()[:16]}"
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        week_ago = time.time() - 7 * 86400
+        for old in base.glob("templates-*"):
+            if old != folder and old.stat().st_mtime < week_ago:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        return None
+    return folder
 
 
 def _cache_options(options: Options, job: Job) -> dict[str, Any]:
@@ -277,7 +304,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     assert job.dossier is not None
     # The dossier's own templates are the most specific, then --templates, then the defaults.
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
-    env = templates.environment(overrides)
+    env = templates.environment(overrides, compiled_templates(options))
     with no_cyclic_gc():
         brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
         rendered = templates.render_brief(brief, env, options.formats)

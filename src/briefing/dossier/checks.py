@@ -66,6 +66,9 @@ def warn(dossier: Dossier, problems: Problems, complete: bool = True) -> None:
             _warn(problems, dossier, "single-weak-source", ("facts", fid), [fact], ("sources",),
                   f"fact '{fid}': rests on one source, graded {cites[0].reliability}")
     for clash in rules.disagreements(dossier):
+        if clash.kind == "figure":
+            _warn_figures(problems, dossier, clash)
+            continue
         if len({f.id for f in clash.facts}) < len(clash.facts):
             continue  # a fact contradicting itself is already an error
         _warn(problems, dossier, "disagreement", ("facts", clash.facts[-1].id), clash.facts, clash.sub, clash.warning)
@@ -87,6 +90,23 @@ def _own_templates(dossier: Dossier, problems: Problems) -> None:
         return
     problems.warning(folder, 1, 1, f"dossier '{dossier.id}' has its own templates: they are code, run by every build "
                      "with your rights (they can read any file you can); review them as code, see SECURITY.md [own-templates]")
+
+
+def _warn_figures(problems: Problems, dossier: Dossier, clash: rules.Clash) -> None:
+    """One warning per cluster of clashing figures, at its first fact, naming the others.
+
+    A fact that accepts `disagreement` leaves the cluster; what remains is
+    looked at again, so accepting one outlier does not hide a second one.
+    """
+    accepting = [f for f in clash.facts if "disagreement" in f.accept]
+    if not accepting:
+        _warn(problems, dossier, "disagreement", ("facts", clash.facts[0].id), [], clash.sub, clash.warning)
+        return
+    problems.accepted += 1
+    rest = [f for f in clash.facts if "disagreement" not in f.accept]
+    for left in rules.figure_clashes(dossier, rest):
+        if left.metric == clash.metric:
+            _warn(problems, dossier, "disagreement", ("facts", left.facts[0].id), [], left.sub, left.warning)
 
 
 def _warn(problems: Problems, dossier: Dossier, kind: str, head: tuple[str, str], items: list[Any], sub: Path_,

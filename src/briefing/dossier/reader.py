@@ -27,6 +27,8 @@ from briefing.foundation.errors import Problem, Problems
 from briefing.foundation.limits import LIMITS
 
 Path_ = tuple[str | int, ...]
+MAX_NUMBER_CHARS = 1000  # a plain number longer than this is refused as written (no figure needs 1,000 digits)
+MAX_SEXAGESIMAL = 40  # YAML 1.1 base-60 numbers (`1:30:00`): longer ones are refused before they are computed
 Pos = tuple[int, int]
 
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -57,6 +59,7 @@ class Plain(str):
 # a path tuple and a position tuple (about 150 bytes): a third less memory for a big dossier.
 _BITS = 25  # lines and columns up to 33 million, far beyond any file the limits admit
 _MASK = (1 << _BITS) - 1
+INDEXED_FROM = 64  # positions in one item above which its look-ups go through an index
 _NUMBERS: dict[Path_, int] = {}
 _PREFIXES: tuple[dict[Path_, int], dict[Path_, int]] = ({}, {})  # value, key: the path's number shifted into place
 
@@ -78,20 +81,33 @@ class Marks:
     references, warnings) can still point at the exact line and column.
     """
 
-    __slots__ = ("packed",)
+    __slots__ = ("index", "packed")
 
     def __init__(self, packed: list[int]) -> None:
+        self.index: dict[int, int] | None = None
         try:
             self.packed: Any = array("Q", packed)
         except OverflowError:  # a pathological item with thousands of paths: plain integers, same lookups
             self.packed = tuple(packed)
 
     def find(self, tail: Path_, key: bool = False) -> Pos | None:
-        """The exact position of the value (or key) at `tail` below the item, if recorded."""
+        """The exact position of the value (or key) at `tail` below the item, if recorded.
+
+        A small item is scanned; a big one (a judgment resting on thousands of
+        facts, each of them misspelt) gets an index on its first look-up, so
+        that reporting every one of its values stays linear.
+        """
         prefix = _PREFIXES[key].get(tail)
         if prefix is None:
             return None
         wanted = prefix >> (2 * _BITS)
+        if len(self.packed) > INDEXED_FROM:
+            if self.index is None:
+                self.index = {}
+                for value in self.packed:
+                    self.index.setdefault(value >> (2 * _BITS), value)  # the first, as the scan finds it
+            found = self.index.get(wanted)
+            return None if found is None else ((found >> _BITS) & _MASK, found & _MASK)
         for value in self.packed:
             if value >> (2 * _BITS) == wanted:
                 return (value >> _BITS) & _MASK, value & _MASK
@@ -336,6 +352,11 @@ class _Walker:
             return None
         if tag == _TAG + "timestamp":
             return Plain(node.value, node.value)
+        if len(node.value) > (MAX_SEXAGESIMAL if ":" in node.value else MAX_NUMBER_CHARS):
+            # YAML 1.1 reads `1:0:0...` in base 60 and long digits in quadratic time: refused before any arithmetic
+            self.error(node, f"'{node.value[:20]}...' is too long to be a number ({len(node.value):,} characters); "
+                       "put it in quotes if it is text")
+            return None
         method = {"int": _CONSTRUCTOR.construct_yaml_int, "float": _CONSTRUCTOR.construct_yaml_float,
                   "bool": _CONSTRUCTOR.construct_yaml_bool}[tag.removeprefix(_TAG)]
         try:

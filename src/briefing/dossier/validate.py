@@ -22,7 +22,7 @@ from briefing.dossier.dossier import Dossier, Where
 from briefing.dossier.graph import find_cycles
 from briefing.dossier.model import DossierFile, Fact, Highlight, Judgment, Source, describe, suggest
 from briefing.dossier.reader import Document, Path_, load_file
-from briefing.foundation.errors import Problems
+from briefing.foundation.errors import Budget, Problems, Suggester
 from briefing.foundation.limits import LIMITS
 
 KINDS: dict[str, type[BaseModel]] = {"sources": Source, "facts": Fact, "judgments": Judgment}
@@ -287,10 +287,12 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
     the ids it seems to define (to any id, when none can be seen) are not called
     unknown; the file gets one line saying they could not be checked.
     """
-    sections = [s.id for s in dossier.spec.sections]
-    metrics = list(dossier.spec.metrics)
+    sections = {s.id for s in dossier.spec.sections}
+    metrics = set(dossier.spec.metrics)
     unreadable = unreadable or {}
     unchecked: dict[Path, int] = {}
+    budget = Budget()  # one index per kind of id, built on first need; a fixed number of searches in all
+    suggesters: dict[str, Suggester] = {}
 
     def ref(where: Where, sub: Path_, label: str, kind: str, name: str, known: Any) -> None:
         if name in known or (kind, name) in broken or (kind in ("section", "metric") and not spec_known):
@@ -300,7 +302,9 @@ def check_references(dossier: Dossier, broken: dict[tuple[str, str], Where], pro
             if holder is not None:
                 unchecked[holder] = unchecked.get(holder, 0) + 1
                 return
-        where.problem(problems, sub, f"{label}: unknown {SINGULAR.get(kind, kind)} '{name}'{suggest(name, known)}")
+        if kind not in suggesters:
+            suggesters[kind] = Suggester(known, budget)
+        where.problem(problems, sub, f"{label}: unknown {SINGULAR.get(kind, kind)} '{name}'{suggesters[kind](name)}")
 
     for fid, fact in dossier.facts.items():
         where, label = dossier.where[("facts", fid)], f"fact '{fid}'"

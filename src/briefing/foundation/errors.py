@@ -9,6 +9,7 @@ neither is ever blamed on a YAML position.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -25,11 +26,65 @@ def suggest(word: str, choices: list[str] | tuple[str, ...] | Any) -> str:
     Ids are often typed short (`rio-time` for `rio-times-2024-10-16`), which a
     plain similarity ratio misses, so a choice that starts with the word counts too.
     """
-    options = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
-    if not close and len(str(word)) >= 3:
-        close = sorted(c for c in options if c.startswith(str(word)))[:1]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return Suggester(choices)(word)
+
+
+CANDIDATES = 8  # rapidfuzz's best matches that difflib then scores
+SUGGESTION_SEARCHES = 100  # did-you-mean searches one Suggester budget allows; later unknown names get none
+
+
+@dataclass
+class Budget:
+    """How many more suggestion searches a run may make: shared by the suggesters of one dossier."""
+
+    left: int = SUGGESTION_SEARCHES
+
+
+class Suggester:
+    """Did-you-mean over one set of choices, indexed once for many look-ups.
+
+    The choices are sorted once (a prefix is found by bisection) and matched
+    with rapidfuzz (C, one pass per word, no Python loop over the choices).
+    With a `budget`, at most its number of searches are made: a dossier with
+    thousands of misspelt ids gets its first hundred suggested, and stays fast.
+    """
+
+    def __init__(self, choices: Any, budget: Budget | None = None) -> None:
+        self.options = sorted({str(c) for c in choices})
+        self.budget = budget
+
+    def __call__(self, word: Any) -> str:
+        word = str(word)
+        if self.budget is not None:
+            if self.budget.left <= 0:
+                return ""
+            self.budget.left -= 1
+        found = self._closest(word) or self._extension(word)
+        return f" (did you mean '{found}'?)" if found else ""
+
+    def _closest(self, word: str) -> str | None:
+        """The most similar choice at a difflib ratio of 0.6 or more; of equals, the greatest (as difflib).
+
+        rapidfuzz's ratio counts the longest common subsequence, which is never
+        below difflib's matching blocks, so its best few candidates hold
+        difflib's answer in practice; difflib then scores only those few.
+        """
+        from rapidfuzz import fuzz, process  # only when a name is unknown: most runs never need it
+
+        matches = process.extract(word, self.options, scorer=fuzz.ratio, score_cutoff=60, limit=CANDIDATES)
+        scored = []
+        for choice, _, _ in matches:
+            matcher = difflib.SequenceMatcher(None, choice, word)
+            if matcher.ratio() >= 0.6:
+                scored.append((matcher.ratio(), choice))
+        return max(scored, default=(0.0, None))[1]
+
+    def _extension(self, word: str) -> str | None:
+        """The first choice (in sorted order) that starts with `word`, for words of three characters or more."""
+        if len(word) < 3:
+            return None
+        i = bisect.bisect_left(self.options, word)
+        return self.options[i] if i < len(self.options) and self.options[i].startswith(word) else None
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

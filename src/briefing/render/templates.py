@@ -9,12 +9,14 @@ never disagree.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
 
 import jinja2
+import jinja2.bccache
 
 from briefing import __version__
 from briefing.brief.select import Brief
@@ -56,11 +58,18 @@ JUDGMENT_STATES = {"current": "Current", "revised": "Revised (no longer current)
                    "due": "Due for review"}
 
 
-def environment(extra: list[Path] | None = None) -> jinja2.Environment:
-    """Jinja with the user's template folders searched before the defaults."""
+def environment(extra: list[Path] | None = None, compiled: Path | None = None) -> jinja2.Environment:
+    """Jinja with the user's template folders searched before the defaults.
+
+    With `compiled`, compiled templates are kept in that folder between runs
+    (compiling them was a third of a small build). Jinja checks each entry
+    against its template's source and its own version; the caller names the
+    folder after the program's version and code, which fix the rest.
+    """
     folders = [str(p) for p in (extra or []) if p is not None] + [str(templates_dir())]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
+        bytecode_cache=_Compiled(str(compiled)) if compiled is not None else None,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml", "html.j2", "xml.j2"), default_for_string=False),
         keep_trailing_newline=True,
@@ -76,6 +85,18 @@ def environment(extra: list[Path] | None = None) -> jinja2.Environment:
                        WARNING_KINDS=WARNING_KINDS, OUTCOMES=OUTCOME_WORDS, STATES=JUDGMENT_STATES, version=__version__, mark=markers.MARK)
     env.filters.update(tlp_class=tlp_class)
     return env
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Jinja's folder of compiled templates, which never fails a build: an entry it cannot write is compiled again next time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, EOFError, ValueError):
+            super().load_bytecode(bucket)
 
 
 def template_problem(exc: Exception, name: str) -> Problem:
