@@ -39,6 +39,7 @@ class _Anchors(Treeprocessor):
         _widen_long_numbers(root)
         _label_words(root, marked)
         _compact_endnotes(root)
+        _break_addresses(root)
         _wrap_parts(root)
 
 
@@ -170,6 +171,27 @@ def _compact_endnotes(root: ET.Element) -> None:
             _link_cited_facts(p)
 
 
+_ADDRESS_BREAK = re.compile(r"(?<=[^/:]/)(?!/)|(?=[?&#])")
+
+
+def _break_addresses(root: ET.Element) -> None:
+    """A link that shows its own address may break after a slash (not in `//`) or before `?`, `&`, `#`.
+
+    A `<wbr>` marks each place, so a long URL in an endnote wraps where a
+    reader expects (`https://host/path/` then `rest`) rather than wherever the
+    line happens to end; the address itself, its link and the Markdown stay as
+    they are.
+    """
+    for a in root.iter("a"):
+        text = a.text or ""
+        if len(a) or not text.startswith(("http://", "https://")) or text != a.get("href"):
+            continue
+        pieces = [piece for piece in _ADDRESS_BREAK.split(text) if piece]
+        a.text = pieces[0]
+        for piece in pieces[1:]:
+            ET.SubElement(a, "wbr").tail = piece
+
+
 def _link_cited_facts(p: ET.Element) -> None:
     """Turn the fact numbers after the template's `cited_for` mark in an endnote paragraph into links to the facts."""
     segments: list[tuple[ET.Element | None, str]] = [(None, p.text or "")] + [(el, el.tail or "") for el in p]
@@ -217,6 +239,8 @@ def _wrap_parts(root: ET.Element) -> None:
         if child.tag in ("h2", "h3"):
             heading = " ".join("".join(child.itertext()).split())
         if child.tag == "table":
+            for th in child.iter("th"):  # the head row's cells label their columns (PDF tags and screen readers)
+                th.set("scope", "col")
             columns = len(next(child.iter("tr"), []))
             child.set("class", f"table-{container.get('aria-labelledby') or 'head'} cols-{columns}")
             wrap = ET.SubElement(container, "div", {"class": "table-wrap", "tabindex": "0", "role": "region",
@@ -234,7 +258,7 @@ class _AnchorsExtension(Extension):
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
                 "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "section", "small", "span", "strong", "sub", "sup",
-                "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+                "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "wbr"}
 ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "td": {"align"}, "th": {"align", "scope"},
                       "ol": {"start"}, "section": {"aria-labelledby"}, "div": {"tabindex", "role", "aria-label"}}
 
