@@ -239,7 +239,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     rendered while the worker lays the PDF out instead of before.
     """
     from briefing.brief.select import select_brief
-    from briefing.foundation.layout import register_name
+    from briefing.foundation.layout import head_name, register_name
     from briefing.render import templates
 
     assert job.dossier is not None
@@ -261,4 +261,9 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
                 texts[FORMATS[name].extension] = FORMATS[name].render(page)
         if "html" in options.formats:
             texts[register_name(job.as_of).removeprefix(job.as_of.isoformat())] = templates.render_register(brief, env)
-    return _stage(txn, job, texts), futures
+    files = _stage(txn, job, texts)
+    if "html" not in options.formats and rendered.html:  # no page to list the brief by: keep its head for the site
+        head = txn.root / job.name / head_name(job.as_of)
+        files[head] = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
+        txn.stage(head, files[head])
+    return files, futures

@@ -67,7 +67,7 @@ STATUS_WORDS = ("CONFIRMED", "DISPUTED", "DENIED", "RETRACTED", "SUPERSEDED")  #
 # Ids of sources, facts, judgments and dossier folders: lowercase, digits and hyphens, a file name everywhere.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
-RESERVED_NAMES = frozenset({"assets"})  # the published site's stylesheet and fonts live in out/assets/
+RESERVED_NAMES = frozenset({"assets", "pagefind"})  # the site's stylesheet and fonts (out/assets/), its search index (out/pagefind/)
 SKIPPED_DIRS = frozenset({"archive", "templates"})  # folders of a dossier that hold no YAML of the format
 
 # The warnings `check` gives about items, by the name `accept:` takes to silence one once it has been looked at.

@@ -4,6 +4,7 @@ marked it (render.markers), and nh3 removing anything a fact file smuggled in.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -287,6 +288,11 @@ def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
 
     Fact links without a target on the page go to `elsewhere` (the fact register).
     """
+    return markdown_with_contents(text, elsewhere)[0]
+
+
+def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """`markdown_to_html`, and the page's parts for a table of contents: (id, heading text) of each `##` heading."""
     md = markdown.Markdown(
         extensions=["footnotes", "tables", "toc", _AnchorsExtension()],
         extension_configs={
@@ -296,7 +302,13 @@ def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
         },
         output_format="html",
     )
-    return sanitize(_retarget(strip(md.convert(text)), elsewhere))
+    html = sanitize(_retarget(strip(md.convert(text)), elsewhere))
+    return html, [(token["id"], html_lib.unescape(strip(token["name"]))) for token in _flatten(md.toc_tokens) if token["level"] == 2]
+
+
+def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """python-markdown's nested table of contents as one list, in page order."""
+    return [t for token in tokens for t in (token, *_flatten(token["children"]))]
 
 
 def sanitize(html: str) -> str:

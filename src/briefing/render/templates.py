@@ -33,7 +33,7 @@ from briefing.foundation.scales import (
 )
 from briefing.render import markers
 from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
-from briefing.render.markdown import inline_html, markdown_to_html
+from briefing.render.markdown import inline_html, markdown_with_contents
 from briefing.render.text import autolink, cite, long_date, md_inline, md_text, number, qualified, ranges, ref
 
 
@@ -142,8 +142,8 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     text = markers.strip(marked)
     html = ""
     if "html" in formats or "pdf" in formats:
-        body = markdown_to_html(marked, elsewhere=context["register"])
-        html = render_template(env, "brief.html.j2", body=body, **context)
+        body, toc = markdown_with_contents(marked, elsewhere=context["register"])
+        html = render_template(env, "brief.html.j2", body=body, toc=toc, **context)
     return Rendered(text, html)
 
 
