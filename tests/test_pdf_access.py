@@ -9,7 +9,6 @@ for two years).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +19,9 @@ from typing import Any
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
-from briefing.foundation.console import report, sayer
+from briefing.foundation.console import Progress, problem_line, report, sayer
 from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
-from briefing.foundation.layout import CACHE_NAME, SITE_ENTRY, SITE_PAGES, brief_file
+from briefing.foundation.layout import CACHE_NAME, SEARCH_DIR, SITE_ENTRY, SITE_PAGES, brief_file
 from briefing.foundation.options import Options
 from briefing.foundation.resources import assets_dir, templates_dir
 from briefing.publish import cache
@@ -92,8 +91,12 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     if written is None:
         return 1
     if not options.quiet:
+        index = out / SEARCH_DIR
         for path in written:
-            print(path)
+            if not path.is_relative_to(index):
+                print(path)
+        if any(path.is_relative_to(index) for path in written):
+            print(f"{index}{os.sep}")  # the search index, as one: its files are named by their hashes
         fresh = len(jobs) - len(stale)
         note = f" ({fresh} up to date)" if fresh else ""
         say(f"Built {len(stale)} brief(s){note} in {time.perf_counter() - started:.1f} s{_warned(len(problems.warnings))}.")
@@ -139,7 +142,7 @@ def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, option
     report(problems)
     warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
     for line in warnings:
-        print(line, file=sys.stderr)
+        problem_line(line)
     if options.strict and (warnings or problems):
         return 1
     sayer(options.quiet)(f"{len(jobs)} brief(s) up to date ({time.perf_counter() - started:.2f} s){_warned(len(warnings))}.")
@@ -181,6 +184,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     out = options.out
     txn = Transaction(out)
     asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
+    progress = Progress(len(jobs), say)
     try:
         problems = Problems()
         pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
@@ -194,6 +198,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 pending.append((job, files, futures))
             else:
                 record.record(job.label, job.key, files, warnings.get(job.name, []))
+                progress.step(job.label)
         if problems:
             raise Failure(problems)
         # The site pages go first too: they only need to know which files are coming.
@@ -207,6 +212,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 except BuildStepError as exc:
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
             record.record(job.label, job.key, files, warnings.get(job.name, []))
+            progress.step(job.label)
         written = txn.commit()
     except BaseException:
         txn.rollback()
