@@ -131,3 +131,26 @@ def test_endnote_addresses_break_after_a_slash_or_hyphen(long_pdf: Path) -> None
            and "example.org" in line.rsplit(" ", 1)[-1]]
     assert len(cut) >= 10, "no address needed breaking: the fixture no longer tests this"
     assert all(line.endswith(("/", "-")) for line in cut), cut[:3]
+
+
+def test_charts_are_vector_drawings_with_a_text_alternative(long_pdf: Path) -> None:
+    """The chart reaches the PDF as paths and text (no image XObject), tagged as a Figure with its SVG title as /Alt."""
+    reader = PdfReader(long_pdf)
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        images = [name for name, ref in xobjects.items() if ref.get_object().get("/Subtype") == "/Image"]
+        assert images == [], "a raster image in the PDF"
+    figures = [element for _, role, element in structure(long_pdf) if role == "/Figure"]
+    assert figures and str(figures[0]["/Alt"]).startswith("Chart of Grain shipped through the corridor")
+
+
+def test_chart_bytes_are_reproducible() -> None:
+    import datetime as day
+
+    from briefing.render.charts import Point, Series, chart_svg
+
+    series = Series("Ships held", "ships", (Point(day.date(2024, 1, 10), 12, "A2", True), Point(day.date(2024, 2, 15), 30, "B2")))
+    svg = chart_svg(series, "chart-test")
+    assert svg == chart_svg(series, "chart-test")
+    assert svg.startswith("<svg") and "<image" not in svg and "<metadata" not in svg and "<style" not in svg
+    assert '<title id="chart-test-title">Chart of Ships held: 2 reported values from 10 January 2024 to 15 February 2024' in svg

@@ -22,6 +22,8 @@ from briefing.render.text import md_inline
 _ITEM = re.compile(r"[FJ]\d+")
 _FACT_NUMBER = re.compile(r"\bF(\d+)\b")
 _SAFE_LINK = ("http://", "https://", "mailto:", "#")
+FIGURES_PLACE = "key-figures-visual"
+"""The id of the empty element the key figures' tiles and charts replace, after sanitizing (render.templates)."""
 
 
 class _Anchors(Treeprocessor):
@@ -240,6 +242,10 @@ def _wrap_parts(root: ET.Element) -> None:
         if child.tag in ("h2", "h3"):
             heading = " ".join("".join(child.itertext()).split())
         if child.tag == "table":
+            first = next(child.iter("th"), None)
+            if first is not None and (first.text or "").startswith(MARK.figures):
+                first.text = (first.text or "")[1:]
+                ET.SubElement(container, "div", {"class": "key-figures-visual", "id": FIGURES_PLACE})
             for th in child.iter("th"):  # the head row's cells label their columns (PDF tags and screen readers)
                 th.set("scope", "col")
             columns = len(next(child.iter("tr"), []))

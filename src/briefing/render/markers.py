@@ -32,6 +32,7 @@ class Marks:
     versus: str = chr(_BASE + 7)  # `*{mark.versus}versus*` between disagreeing values
     endnotes: str = chr(_BASE + 8)  # a paragraph starting with it is where the endnotes go
     cited_for: str = chr(_BASE + 9)  # in an endnote: the fact numbers after it become links to the facts
+    figures: str = chr(_BASE + 10)  # opening the key-figures table's first header cell: tiles and charts go above it
 
 
 MARK = Marks()
