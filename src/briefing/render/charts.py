@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 INK, MUTED, RULE, ACCENT, DISPUTE, BAND = "#1a1d21", "#4a525c", "#d5d9de", "#0b4f8a", "#b45309", "#0b4f8a"
@@ -61,7 +61,6 @@ class Series:
     unit: str | None
     points: tuple[Point, ...]
     estimate: Band | None = None
-    notes: tuple[str, ...] = field(default=())
 
 
 def chartable(series: Series) -> bool:
@@ -75,7 +74,6 @@ def chart_svg(series: Series, chart_id: str = "chart") -> str:
     `chart_id` makes the ids inside unique on a page holding several charts.
     """
     import matplotlib
-
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
