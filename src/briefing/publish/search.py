@@ -25,13 +25,16 @@ from briefing.foundation.layout import SEARCH_DIR
 from briefing.publish.transaction import Transaction
 
 STEP = "indexing the site for search"
+ENTRY = "pagefind-entry.json"
 
 
 def stage_index(out: Path, txn: Transaction, pages: dict[Path, Path]) -> None:
     """Index `pages` (each page's place in the site mapped to where its bytes are now) and stage the index."""
     files = build_index({path.relative_to(out).as_posix(): source.read_text(encoding="utf-8", errors="replace")
                          for path, source in sorted(pages.items())})
-    for rel, data in sorted(files.items()):
+    # The entry file names the others: renamed into place last, so a build killed while it commits
+    # leaves the old entry (whose files are never removed) or the new one with all its files there.
+    for rel, data in sorted(files.items(), key=lambda item: (item[0] == ENTRY, item[0])):
         target = out / SEARCH_DIR / rel
         if not target.is_file() or target.read_bytes() != data:
             txn.stage(target, data)
