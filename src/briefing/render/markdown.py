@@ -280,7 +280,7 @@ def _link_filter(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _retarget(html: str, elsewhere: str | None) -> str:
+def retarget(html: str, elsewhere: str | None) -> str:
     """Point links to facts that are not on this page (summarized ones) at the fact register."""
     if not elsewhere:
         return html
@@ -308,7 +308,7 @@ def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str
         },
         output_format="html",
     )
-    html = sanitize(_retarget(strip(md.convert(text)), elsewhere))
+    html = sanitize(retarget(strip(md.convert(text)), elsewhere))
     return html, [(token["id"], html_lib.unescape(strip(token["name"]))) for token in _flatten(md.toc_tokens) if token["level"] == 2]
 
 

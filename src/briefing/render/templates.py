@@ -33,7 +33,7 @@ from briefing.foundation.scales import (
 )
 from briefing.render import charts, markers
 from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
-from briefing.render.markdown import FIGURES_PLACE, inline_html, markdown_with_contents
+from briefing.render.markdown import FIGURES_PLACE, inline_html, markdown_with_contents, retarget
 from briefing.render.text import autolink, cite, long_date, md_inline, md_text, number, qualified, ranges, ref
 
 
@@ -143,7 +143,7 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     html = ""
     if "html" in formats or "pdf" in formats:
         body, toc = markdown_with_contents(marked, elsewhere=context["register"])
-        body = _with_figures(body, brief, env)
+        body = retarget(_with_figures(body, brief, env), context["register"])  # tiles link facts the page may only summarize
         html = render_template(env, "brief.html.j2", body=body, toc=toc, **context)
     return Rendered(text, html)
 
