@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefing.foundation.layout import LOCK_NAME, TEMP_MARK
+from briefing.foundation.layout import LOCK_NAME, SEARCH_DIR, TEMP_MARK
 from briefing.publish.transaction import locked
 
 assert LOCK_NAME.startswith(".briefing") and TEMP_MARK.startswith(".briefing")
@@ -55,13 +55,29 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 def published(folder: Path) -> dict[str, bytes | None]:
-    """The snapshot without the build's own bookkeeping (lock, temp files, cache)."""
-    return {k: v for k, v in snapshot(folder).items() if not Path(k).name.startswith(BOOKKEEPING)}
+    """The snapshot without the build's own bookkeeping (lock, temp files, cache) and the search index.
+
+    The index's files are named by their content's hash, so two versions of
+    the site hold different names; `assert_whole` checks it instead.
+    """
+    return {k: v for k, v in snapshot(folder).items()
+            if not Path(k).name.startswith(BOOKKEEPING) and Path(k).parts[0] != SEARCH_DIR}
+
+
+def assert_search_index_whole(out: Path) -> None:
+    """Every file the search index's entry names is there: old fragments stay until a new entry no longer needs them."""
+    entry = out / SEARCH_DIR / "pagefind-entry.json"
+    if not entry.is_file():
+        return
+    for language in json.loads(entry.read_text(encoding="utf-8"))["languages"].values():
+        assert (out / SEARCH_DIR / f"pagefind.{language['hash']}.pf_meta").is_file(), language
 
 
 def assert_whole(out: Path) -> None:
     """Every brief, index and feed in `out` is complete: PDFs parse, pages end, the feed and cache parse."""
     from pypdf import PdfReader
+
+    assert_search_index_whole(out)
 
     for path in out.rglob("*"):
         if path.name.startswith(TEMP_MARK) or not path.is_file():

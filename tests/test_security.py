@@ -40,6 +40,7 @@ SECRET = "TOPSECRET-e9d1c0"  # text of every local file a build must never read
 JINJA = "zqx{{ 7*191 }}"  # must appear literally: 1337 would mean it was evaluated
 FORBIDDEN_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "img", "svg", "math", "form", "input",
                   "button", "textarea", "base", "video", "audio", "source", "picture", "applet", "portal"}
+GENERATED_TAGS = {"svg", "form", "input", "button", "script"}  # charts; the index pages' search box and its script
 URL_ATTRS = {"href", "src", "action", "formaction", "data", "poster", "background", "cite", "srcset", "xlink:href", "ping"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
@@ -160,7 +161,9 @@ def scheme(url: str) -> str | None:
 
 def active_content(hostile: Page, baseline: Page) -> list[str]:
     """Everything the hostile page can make a browser do that the benign page does not."""
-    found = [f"<{t}>" for t in sorted(hostile.tags & FORBIDDEN_TAGS)]
+    # The key figures' charts and the search box are the program's own, in the benign page too: what a hostile
+    # fact file could add to them still shows below, as tags or attributes the benign page lacks.
+    found = [f"<{t}>" for t in sorted(hostile.tags & FORBIDDEN_TAGS - (baseline.tags & GENERATED_TAGS))]
     found += [f"<{t}> not in the benign page" for t in sorted(hostile.tags - baseline.tags)]
     for tag, name, value in sorted(hostile.attrs - baseline.attrs):
         if name.startswith("on") or name in ("style", "srcdoc"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -158,6 +159,42 @@ def test_feed_links_become_absolute_with_a_site_address(tmp_path: Path, monkeypa
     assert main(["build", "--facts", str(DEMO), "--out", str(tmp_path), "--as-of", NEW, "--format", "html", "-q", "--no-cache"]) == 2
 
 
+def test_feed_keeps_the_newest_entries_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert site.feed_size() == site.FEED_SIZE == 50
+    monkeypatch.setenv(site.FEED_SIZE_ENV, "1")
+    build(tmp_path, OLD, formats="html")
+    build(tmp_path, NEW, formats="html")
+    assert [e.findtext(f"{ATOM}id") for e in feed_entries(tmp_path)] == [f"urn:briefing:{DOSSIER}:{NEW}"]
+    assert len(read(tmp_path / DOSSIER / "index.html").headings) == 3  # the archive still lists both
+    monkeypatch.setenv(site.FEED_SIZE_ENV, "none")
+    assert main(["build", "--facts", str(DEMO), "--out", str(tmp_path), "--as-of", NEW, "--format", "html", "-q", "--no-cache"]) == 2
+
+
+def test_feed_ids_do_not_change_with_the_site_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(tmp_path / "here", NEW, formats="html")
+    monkeypatch.setenv(site.SITE_URL_ENV, "https://example.org/briefs/")
+    build(tmp_path / "there", NEW, formats="html")
+    ids = [[e.findtext(f"{ATOM}id") for e in feed_entries(tmp_path / where)] for where in ("here", "there")]
+    assert ids[0] == ids[1] == [f"urn:briefing:{DOSSIER}:{NEW}"]
+
+
+def test_a_pdf_only_build_still_lists_its_briefs(tmp_path: Path) -> None:
+    build(tmp_path, NEW, formats="pdf")
+    page = read(tmp_path / "index.html")
+    assert "No briefs yet" not in page.text and "TLP:CLEAR" in page.text and "Bottom line:" in page.text
+    assert f"{DOSSIER}/{NEW}.pdf" in page.links
+    assert f"{NEW}.pdf" in read(tmp_path / DOSSIER / "index.html").links
+    links = {link.get("type"): link.get("href") for link in feed_entries(tmp_path)[0].findall(f"{ATOM}link")}
+    assert links == {"application/pdf": f"{DOSSIER}/{NEW}.pdf"}
+
+
+def test_search_index_covers_every_brief_and_register(built: Path) -> None:
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 4  # two briefs, two registers
+    assert (built / "pagefind" / "pagefind.js").is_file()
+    assert not list(built.glob(".briefing-tmp-*")) and not list((built / "pagefind").rglob(".briefing-tmp-*"))
+
+
 # --- links work from any server, a subfolder, or disk ---------------------------------------------
 
 
@@ -184,11 +221,16 @@ def test_every_link_is_relative_and_resolves(built: Path) -> None:
             assert (built / (link.get("href") or "")).is_file()
 
 
-def test_pages_need_no_script_and_load_nothing_from_the_network(built: Path) -> None:
+def test_pages_need_only_the_search_script_and_load_nothing_from_the_network(built: Path) -> None:
+    """Everything reads without scripts; the index pages load one, the search box's own, from the site."""
     for path in site_pages(built):
         page = read(path)
-        assert page.scripts == 0, f"{path.name} has a script"
+        scripts = [src for src in page.loads if src.endswith(".js")]
+        assert page.scripts == len(scripts) <= 1, f"{path.name} has an inline or extra script"
+        assert all(src.endswith("assets/search.js") for src in scripts), scripts
         assert all(not urlsplit(src).netloc for src in page.loads), f"{path.name} loads {page.loads}"
+    text = (built / "assets" / "search.js").read_text(encoding="utf-8")
+    assert "http" not in text.replace("http.server", ""), "the search script names an address"
     for css in (built / "assets").glob("*.css"):
         text = css.read_text(encoding="utf-8")
         assert "@import" not in text and not re.search(r"url\(\s*['\"]?(https?:)?//", text), css.name

@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "facts"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DAYS = ("2024-12-01", "2026-11-21")
+FIXTURE = ROOT / "tests" / "fixtures" / "facts"
+CHART_DAY = "2024-03-31"  # the fixture's brief with a chart of ships held
 SUBFOLDER = "briefs"
 CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
@@ -60,6 +62,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for day in DAYS:
         code = main(["build", "--facts", str(DEMO), "--out", str(out), "--as-of", day, "--quiet"])
         assert code == 0, f"building the demo as of {day} failed"
+    # A second dossier whose key figures have a chart (the demo's metrics have one value each).
+    code = main(["build", "--facts", str(FIXTURE), "--out", str(out), "--as-of", CHART_DAY, "--format", "md,html", "--quiet"])
+    assert code == 0, "building the fixture dossier failed"
     return out
 
 

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 NEWEST = "2026-11-21"  # the newest of conftest.DAYS
-PAGES = {"index": "index.html", "dossier": "north-korea-russia/index.html", "brief": f"north-korea-russia/{NEWEST}.html"}
+PAGES = {"index": "index.html", "dossier": "north-korea-russia/index.html", "brief": f"north-korea-russia/{NEWEST}.html",
+         "charted": "harbour/2024-03-31.html", "register": f"north-korea-russia/{NEWEST}.register.html"}
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -69,6 +70,11 @@ def in_view(browser: WebDriver, element_id: str) -> bool:
     return browser.execute_script(
         "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
         "return r.top >= -1 && r.top < window.innerHeight && r.bottom > 0;", element_id)
+
+
+def colour_scheme(browser: WebDriver, scheme: str) -> None:
+    """Emulate a reader's light or dark preference (prefers-color-scheme)."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen", "features": [{"name": "prefers-color-scheme", "value": scheme}]})
 
 
 def screenshot(browser: WebDriver, path: Path, max_height: int = 3000) -> None:
@@ -180,13 +186,102 @@ def test_printed_brief_and_index_carry_the_marking_on_every_page(browser: WebDri
 # --- accessibility ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_accessibility_violations(browser: WebDriver, server: str, artifacts: Path, name: str) -> None:
+def test_no_serious_accessibility_violations(browser: WebDriver, server: str, artifacts: Path, name: str, scheme: str) -> None:
+    colour_scheme(browser, scheme)
     for width in (390, 1280):
         set_viewport(browser, width, 900)
         browser.get(server + PAGES[name])
         violations = run_axe(browser)
-        (artifacts / f"axe-{name}-{width}.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
+        (artifacts / f"axe-{name}-{width}-{scheme}.json").write_text(json.dumps(violations, indent=2), encoding="utf-8")
         serious = [f"{v['id']} ({v['impact']}): {v['help']} x{len(v['nodes'])}" for v in violations if v["impact"] in ("serious", "critical")]
-        assert serious == [], f"{name} at {width} px: {serious}"
+        assert serious == [], f"{name} at {width} px, {scheme}: {serious}"
+        if name in ("index", "brief", "charted"):
+            screenshot(browser, artifacts / f"{name}-{width}-{scheme}.png", 2400)
+    colour_scheme(browser, "light")
     assert_quiet_console(browser)
+
+
+# --- search, dark mode, charts ----------------------------------------------------------------
+
+
+def test_search_finds_a_facts_words_and_links_to_its_brief(browser: WebDriver, server: str) -> None:
+    browser.get(server + "index.html")
+    box = browser.find_element(By.CSS_SELECTOR, "form.search input[type=search]")
+    assert box.is_displayed(), "the search box stays hidden: its script did not run"
+    box.send_keys("vessa blockade")
+    box.send_keys(Keys.ENTER)
+    wait_for(browser, "return document.querySelectorAll('.search-results a').length > 0", "search gives results")
+    hrefs = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".search-results a")]
+    assert any(h.endswith("/briefs/harbour/2024-03-31.html") for h in hrefs), hrefs
+    assert "mention" in browser.find_element(By.CSS_SELECTOR, ".search-status").text
+    box.clear()
+    box.send_keys("space launch")  # words of one demo fact only
+    wait_for(browser, "return [...document.querySelectorAll('.search-results a')].some(a => a.href.includes('north-korea-russia/'))",
+             "a demo fact's word finds the demo's briefs")
+    link = next(a for a in browser.find_elements(By.CSS_SELECTOR, ".search-results a") if "north-korea-russia/" in a.get_attribute("href"))
+    target = urlsplit(link.get_attribute("href")).path
+    link.click()
+    wait_for(browser, f"return location.pathname === '{target}'", "the result opens its brief")
+    assert "space launch centre" in browser.find_element(By.TAG_NAME, "main").text
+    assert_quiet_console(browser)
+
+
+def test_search_box_says_why_it_cannot_run_from_disk(browser: WebDriver, site: Path) -> None:
+    browser.get((site / "index.html").as_uri())
+    box = browser.find_element(By.CSS_SELECTOR, "form.search input[type=search]")
+    box.send_keys("vessa")
+    box.send_keys(Keys.ENTER)
+    wait_for(browser, "return document.querySelector('.search-status').textContent.length > 0", "the search box answers")
+    status = browser.find_element(By.CSS_SELECTOR, ".search-status").text
+    assert "No brief" in status or "mention" in status or "web server" in status, status
+
+
+TLP_PROPERTIES = ("color", "background-color")
+
+
+def test_dark_mode_keeps_the_tlp_colours_exact(browser: WebDriver, server: str) -> None:
+    def look(scheme: str) -> tuple[list[tuple[str, ...]], str]:
+        colour_scheme(browser, scheme)
+        browser.get(server + "harbour/2024-03-31.html")
+        labels = [tuple(el.value_of_css_property(p) for p in TLP_PROPERTIES) for el in browser.find_elements(By.CSS_SELECTOR, ".tlp")]
+        return labels, browser.find_element(By.TAG_NAME, "body").value_of_css_property("background-color")
+
+    light, light_paper = look("light")
+    dark, dark_paper = look("dark")
+    colour_scheme(browser, "light")
+    assert light and dark == light, "a TLP label changed colour in dark mode"
+    assert ("rgba(255, 192, 0, 1)", "rgba(0, 0, 0, 1)") in light  # TLP:AMBER, #ffc000 on black
+    assert light_paper != dark_paper, "no dark palette"
+
+
+def test_print_stays_light_in_dark_mode(browser: WebDriver, server: str) -> None:
+    colour_scheme(browser, "dark")
+    browser.get(server + PAGES["brief"])
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    paper = browser.find_element(By.TAG_NAME, "body").value_of_css_property("background-color")
+    colour_scheme(browser, "light")
+    assert paper in ("rgba(255, 255, 255, 1)", "rgb(255, 255, 255)")
+
+
+def test_chart_has_a_text_alternative_and_a_table_of_its_values(browser: WebDriver, server: str) -> None:
+    browser.get(server + PAGES["charted"])
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert chart.get_attribute("role") == "img"
+    names = browser.execute_script(
+        "return arguments[0].getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id).textContent);", chart)
+    assert names[0].startswith("Chart of Ships held at Vessa:") and "hollow" in names[1]
+    rows = browser.find_elements(By.CSS_SELECTOR, ".chart-values tbody tr")
+    assert len(rows) >= 2
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.chart image") == []
+    assert browser.find_element(By.CSS_SELECTOR, ".figure-tile.is-disputed .tile-value").text.replace("\u2013", "-").startswith("20-45")
+
+
+def test_brief_has_a_table_of_contents(browser: WebDriver, server: str) -> None:
+    browser.get(server + PAGES["brief"])
+    links = browser.find_elements(By.CSS_SELECTOR, "nav.toc a")
+    assert [a.text for a in links][:2] == ["Bottom line", "New since 1 December 2024"]
+    links[-1].click()
+    wait_for(browser, "return location.hash === '#method'", "a contents link leads to its part")
+    assert in_view(browser, "method")

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +21,9 @@ import briefing
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
-from briefing.foundation.console import report, sayer
+from briefing.foundation.console import Progress, problem_line, report, sayer
 from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
-from briefing.foundation.layout import CACHE_NAME, NUMBERS_NAME, SITE_ENTRY, SITE_PAGES, brief_file
+from briefing.foundation.layout import CACHE_NAME, NUMBERS_NAME, SEARCH_DIR, SITE_ENTRY, SITE_PAGES, brief_file
 from briefing.foundation.options import Options
 from briefing.foundation.resources import assets_dir, templates_dir
 from briefing.publish import cache
@@ -96,8 +95,12 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     if written is None:
         return 1
     if not options.quiet:
+        index = out / SEARCH_DIR
         for path in written:
-            print(path)
+            if not path.is_relative_to(index):
+                print(path)
+        if any(path.is_relative_to(index) for path in written):
+            print(f"{index}{os.sep}")  # the search index, as one: its files are named by their hashes
         fresh = len(jobs) - len(stale)
         note = f" ({fresh} up to date)" if fresh else ""
         say(f"Built {len(stale)} brief(s){note} in {time.perf_counter() - started:.1f} s{_warned(len(problems.warnings))}.")
@@ -173,7 +176,7 @@ def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, option
     report(problems)
     warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
     for line in warnings:
-        print(line, file=sys.stderr)
+        problem_line(line)
     if options.strict and (warnings or problems):
         return 1
     count = len(warnings) + len(problems.warnings)
@@ -216,6 +219,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     out = options.out
     txn = Transaction(out)
     asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
+    progress = Progress(len(jobs), say)
     try:
         problems = Problems()
         pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
@@ -230,6 +234,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 pending.append((job, files, futures))
             else:
                 _record(record, job, files, warnings, options)
+                progress.step(job.label)
         if problems:
             raise Failure(problems)
         for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
@@ -246,6 +251,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 except BuildStepError as exc:
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
             _record(record, job, files, warnings, options)
+            progress.step(job.label)
         written = txn.commit()
     except BaseException:
         txn.rollback()
@@ -298,7 +304,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     rendered while the worker lays the PDF out instead of before.
     """
     from briefing.brief.select import select_brief
-    from briefing.foundation.layout import register_name
+    from briefing.foundation.layout import head_name, register_name
     from briefing.render import templates
 
     assert job.dossier is not None
@@ -320,4 +326,9 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
                 texts[FORMATS[name].extension] = FORMATS[name].render(page)
         if "html" in options.formats:
             texts[register_name(job.as_of).removeprefix(job.as_of.isoformat())] = templates.render_register(brief, env)
-    return _stage(txn, job, texts), futures
+    files = _stage(txn, job, texts)
+    if "html" not in options.formats and rendered.html:  # no page to list the brief by: keep its head for the site
+        head = txn.root / job.name / head_name(job.as_of)
+        files[head] = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
+        txn.stage(head, files[head])
+    return files, futures

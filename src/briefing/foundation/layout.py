@@ -13,6 +13,7 @@ LOCK_NAME = ".briefing.lock"
 CACHE_NAME = ".briefing-cache.json"
 NUMBERS_NAME = ".fact-numbers.json"  # in each dossier's output folder: the fact numbers its briefs showed (brief.numbering)
 ASSETS = "assets"  # the site's stylesheet and fonts; never a dossier's name (scales.RESERVED_NAMES)
+SEARCH_DIR = "pagefind"  # the site's search index (publish/search.py); never a dossier's name either
 SITE_ENTRY = "_site"  # the cache record of the site pages
 SITE_PAGES = ("index.html", "feed.xml")
 
@@ -25,3 +26,9 @@ def brief_file(day: dt.date, extension: str) -> str:
 def register_name(day: dt.date) -> str:
     """The register's file name beside the brief (not a dated brief name, so the site does not list it)."""
     return f"{day.isoformat()}.register.html"
+
+
+def head_name(day: dt.date) -> str:
+    """`.2024-10-20.head.html`: the head of a brief's page, kept when no HTML page is built (`--format pdf`),
+    so that the site can still list that brief with its title, marking and bottom line."""
+    return f".{day.isoformat()}.head.html"

@@ -76,7 +76,7 @@ STATUS_WORDS = ("CONFIRMED", "DISPUTED", "DENIED", "RETRACTED", "SUPERSEDED")  #
 # Ids of sources, facts, judgments and dossier folders: lowercase, digits and hyphens, a file name everywhere.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # JSON Schema's dialect: `$` is the very end there
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")  # Python's `$` also matches before a final newline: `\Z` does not
-RESERVED_NAMES = frozenset({"assets"})  # the published site's stylesheet and fonts live in out/assets/
+RESERVED_NAMES = frozenset({"assets", "pagefind"})  # the site's stylesheet and fonts (out/assets/), its search index (out/pagefind/)
 # Device names Windows reserves in every folder: a file or folder of that name cannot be made or read there.
 WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))})
 SKIPPED_DIRS = frozenset({"archive", "templates"})  # folders of a dossier that hold no YAML of the format

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,15 +21,19 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefing.foundation.errors import UsageError
-from briefing.foundation.layout import ASSETS, brief_file
+from briefing.foundation.layout import ASSETS, brief_file, head_name
 from briefing.foundation.resources import assets_dir
 from briefing.foundation.scales import ID_RE, RESERVED_NAMES, TLP_LEVELS, tlp_class
+from briefing.publish import search
 from briefing.publish.transaction import BRIEF_NAME, Transaction
 from briefing.render import templates as render
 from briefing.render.formats import FORMATS, LINK_ORDER
 
 SITE_URL_ENV = "BRIEFING_SITE_URL"
 """Where the site will live (https://host/path/); only the feed uses it, to make its links absolute."""
+FEED_SIZE_ENV = "BRIEFING_FEED_SIZE"
+FEED_SIZE = 50
+"""The feed lists the newest 50 briefs unless $BRIEFING_FEED_SIZE says otherwise."""
 
 
 
@@ -49,23 +54,32 @@ class Entry:
 
     @property
     def href(self) -> str:
-        """The brief's page relative to the site root; its permalink."""
-        return self.file("html")
+        """The brief's page relative to the site root, its permalink; its PDF or Markdown when no page was built."""
+        return self.file(self.main_format)
+
+    @property
+    def main_format(self) -> str:
+        """The format a listing links the brief's title to: the HTML page when there is one."""
+        return next((name for name in LINK_ORDER if name in self.formats), "html")
+
+    @property
+    def media_type(self) -> str:
+        return FORMATS[self.main_format].media_type
+
+    @property
+    def local_href(self) -> str:
+        """`href` from the dossier's own folder."""
+        return self.href.split("/", 1)[1]
 
     def file(self, name: str) -> str:
         """One format of the brief (by its name in render.formats) relative to the site root."""
         return f"{self.dossier}/{brief_file(self.day, FORMATS[name].extension)}"
 
     @property
-    def page(self) -> str:
-        """The brief's HTML page, relative to its dossier's folder."""
-        return brief_file(self.day, FORMATS["html"].extension)
-
-    @property
     def links(self) -> list[tuple[str, str, str]]:
         """(label, file name, media type) of each other format of the brief, in the order readers see them."""
         return [(FORMATS[name].label, brief_file(self.day, FORMATS[name].extension), FORMATS[name].media_type)
-                for name in self.formats if name != "html"]
+                for name in self.formats if name != self.main_format]
 
     @property
     def tlp_class(self) -> str:
@@ -160,6 +174,17 @@ def _published(out: Path) -> dict[Path, Path]:
     return files
 
 
+def _heads(out: Path, txn: Transaction) -> dict[Path, Path]:
+    """The kept heads of briefs built without their page (layout.head_name), on disk or staged."""
+    heads: dict[Path, Path] = {}
+    if out.is_dir():
+        for folder in sorted(out.iterdir()):
+            if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
+                heads.update((path, path) for path in folder.glob(".*.head.html"))
+    heads.update((path, tmp) for tmp, path in txn.staged if path.name.endswith(".head.html") and path.parent.parent == out)
+    return heads
+
+
 def _head(path: Path, chunk: int = 32_768, limit: int = 1 << 20) -> str:
     """The start of a page up to its `</head>`: all a listing needs, without reading long briefs whole."""
     data = b""
@@ -181,17 +206,22 @@ def collect(out: Path, txn: Transaction, coming: tuple[Path, ...] = ()) -> dict[
     files = _published(out)
     files.update((path, tmp) for tmp, path in txn.staged if BRIEF_NAME.match(path.name) and path.parent.parent == out)
     files.update((path, path) for path in coming if path not in files)
+    heads = {path: source for path, source in _heads(out, txn).items()}
     by_dossier: dict[str, list[Entry]] = {}
-    for path, source in sorted(files.items()):
-        match = BRIEF_NAME.match(path.name)
-        if match is None or match.group(2) != "html" or path.parent.name in RESERVED_NAMES:
-            continue
+    days = sorted({(path.parent, match.group(1)) for path in files if (match := BRIEF_NAME.match(path.name))})
+    for folder, text in days:
         try:
-            day = dt.date.fromisoformat(match.group(1))
+            day = dt.date.fromisoformat(text)
         except ValueError:
             continue
-        formats = tuple(name for name in LINK_ORDER if path.with_suffix(FORMATS[name].extension) in files)
-        by_dossier.setdefault(path.parent.name, []).append(read_entry(path.parent.name, day, _head(source), formats))
+        if folder.name in RESERVED_NAMES:
+            continue
+        page = folder / brief_file(day, ".html")
+        source = files.get(page) or heads.get(folder / head_name(day))  # no page (--format pdf): its kept head
+        if source is None:
+            continue
+        formats = tuple(name for name in LINK_ORDER if folder / brief_file(day, FORMATS[name].extension) in files)
+        by_dossier.setdefault(folder.name, []).append(read_entry(folder.name, day, _head(source), formats))
     for entries in by_dossier.values():
         entries.sort(key=lambda e: e.day, reverse=True)
     return dict(sorted(by_dossier.items()))
@@ -231,19 +261,53 @@ def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str
         page = render.render_template(env, "dossier-index.html.j2", entries=entries, dossier=dossier, root="../",
                                       marking=highest_marking(entries))
         txn.stage(out / dossier / "index.html", page.encode())
-    txn.stage(out / "feed.xml", feed(env, dossiers, site_url(base_url)).encode())
+    txn.stage(out / "feed.xml", feed(env, dossiers, site_url(base_url), feed_size()).encode())
+    search.stage_index(out, txn, searchable(out, txn))
 
 
-def feed(env: jinja2.Environment, dossiers: dict[str, list[Entry]], base: str | None) -> str:
-    """The Atom feed of every brief, newest first.
+def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:
+    """Every brief page and fact register of every dossier, on disk or staged by this build: what search covers.
+
+    Maps each page's place in the site to the file holding its bytes now (a
+    staged page's temporary file, or the page itself).
+    """
+    pages: dict[Path, Path] = {}
+    if out.is_dir():
+        for folder in sorted(out.iterdir()):
+            if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
+                pages.update((path, path) for path in folder.iterdir() if _PAGE.match(path.name))
+    pages.update((path, tmp) for tmp, path in txn.staged
+                 if _PAGE.match(path.name) and path.parent.parent == out and path.parent.name not in RESERVED_NAMES)
+    return pages
+
+
+_PAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.register)?\.html$")
+
+
+def feed_size(value: str | None = None) -> int:
+    """How many entries the feed keeps (the newest): $BRIEFING_FEED_SIZE, else FEED_SIZE."""
+    text = (value if value is not None else os.environ.get(FEED_SIZE_ENV, "")).strip()
+    if not text:
+        return FEED_SIZE
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"{FEED_SIZE_ENV}='{text}' is not a number of feed entries (1 or more)")
+    return int(text)
+
+
+def feed(env: jinja2.Environment, dossiers: dict[str, list[Entry]], base: str | None, size: int = 0) -> str:
+    """The Atom feed of the newest `size` briefs (all when 0), newest first.
 
     Entry ids are URNs of dossier and day, so they never change when the site
     moves; `updated` is the brief's day at midnight UTC, so rebuilding the same
     brief gives the same feed byte for byte and readers see no false updates.
+    A feed reader keeps what it has seen, so older entries dropping off the
+    end lose nobody anything, and the feed stays small however long the
+    archive grows.
     """
     everything = sorted((e for entries in dossiers.values() for e in entries), key=lambda e: (-e.day.toordinal(), e.dossier))
     updated = everything[0].day if everything else dt.date(1970, 1, 1)
-    return render.render_template(env, "feed.xml.j2", entries=everything, updated=updated, base=base or "")
+    shown = everything[:size] if size else everything
+    return render.render_template(env, "feed.xml.j2", entries=shown, updated=updated, base=base or "")
 
 
 def _environment(overrides: list[Path]) -> jinja2.Environment:

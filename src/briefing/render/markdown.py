@@ -4,6 +4,7 @@ marked it (render.markers), and nh3 removing anything a fact file smuggled in.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -22,6 +23,8 @@ from briefing.render.text import md_inline
 _ITEM = re.compile(r"[FJ]\d+")
 _FACT_NUMBER = re.compile(r"\bF(\d+)\b")
 _SAFE_LINK = ("http://", "https://", "mailto:", "#")
+FIGURES_PLACE = "key-figures-visual"
+"""The id of the empty element the key figures' tiles and charts replace, after sanitizing (render.templates)."""
 
 
 class _Anchors(Treeprocessor):
@@ -40,6 +43,7 @@ class _Anchors(Treeprocessor):
         _widen_long_numbers(root)
         _label_words(root, marked)
         _compact_endnotes(root)
+        _break_addresses(root)
         _wrap_parts(root)
 
 
@@ -175,6 +179,27 @@ def _compact_endnotes(root: ET.Element) -> None:
             _link_cited_facts(p)
 
 
+_ADDRESS_BREAK = re.compile(r"(?<=[^/:]/)(?!/)|(?=[?&#])")
+
+
+def _break_addresses(root: ET.Element) -> None:
+    """A link that shows its own address may break after a slash (not in `//`) or before `?`, `&`, `#`.
+
+    A `<wbr>` marks each place, so a long URL in an endnote wraps where a
+    reader expects (`https://host/path/` then `rest`) rather than wherever the
+    line happens to end; the address itself, its link and the Markdown stay as
+    they are.
+    """
+    for a in root.iter("a"):
+        text = a.text or ""
+        if len(a) or not text.startswith(("http://", "https://")) or text != a.get("href"):
+            continue
+        pieces = [piece for piece in _ADDRESS_BREAK.split(text) if piece]
+        a.text = pieces[0]
+        for piece in pieces[1:]:
+            ET.SubElement(a, "wbr").tail = piece
+
+
 def _link_cited_facts(p: ET.Element) -> None:
     """Turn the fact numbers after the template's `cited_for` mark in an endnote paragraph into links to the facts."""
     segments: list[tuple[ET.Element | None, str]] = [(None, p.text or "")] + [(el, el.tail or "") for el in p]
@@ -222,6 +247,12 @@ def _wrap_parts(root: ET.Element) -> None:
         if child.tag in ("h2", "h3"):
             heading = " ".join("".join(child.itertext()).split())
         if child.tag == "table":
+            first = next(child.iter("th"), None)
+            if first is not None and (first.text or "").startswith(MARK.figures):
+                first.text = (first.text or "")[1:]
+                ET.SubElement(container, "div", {"class": "key-figures-visual", "id": FIGURES_PLACE})
+            for th in child.iter("th"):  # the head row's cells label their columns (PDF tags and screen readers)
+                th.set("scope", "col")
             columns = len(next(child.iter("tr"), []))
             child.set("class", f"table-{container.get('aria-labelledby') or 'head'} cols-{columns}")
             wrap = ET.SubElement(container, "div", {"class": "table-wrap", "tabindex": "0", "role": "region",
@@ -239,7 +270,7 @@ class _AnchorsExtension(Extension):
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
                 "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "section", "small", "span", "strong", "sub", "sup",
-                "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+                "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "wbr"}
 ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "td": {"align"}, "th": {"align", "scope"},
                       "ol": {"start"}, "section": {"aria-labelledby"}, "div": {"tabindex", "role", "aria-label"}}
 
@@ -254,7 +285,7 @@ def _link_filter(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _retarget(html: str, elsewhere: str | None) -> str:
+def retarget(html: str, elsewhere: str | None) -> str:
     """Point links to facts that are not on this page (summarized ones) at the fact register."""
     if not elsewhere:
         return html
@@ -268,6 +299,11 @@ def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
 
     Fact links without a target on the page go to `elsewhere` (the fact register).
     """
+    return markdown_with_contents(text, elsewhere)[0]
+
+
+def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """`markdown_to_html`, and the page's parts for a table of contents: (id, heading text) of each `##` heading."""
     footnotes = _Footnotes(PLACE_MARKER=MARK.endnotes, BACKLINK_TEXT="\u21a9\ufe0e",
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
     md = markdown.Markdown(
@@ -275,7 +311,13 @@ def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
         extension_configs={"toc": {"permalink": False, "slugify": _slug}},
         output_format="html",
     )
-    return sanitize(_retarget(strip(md.convert(text)), elsewhere))
+    html = sanitize(retarget(strip(md.convert(text)), elsewhere))
+    return html, [(token["id"], html_lib.unescape(strip(token["name"]))) for token in _flatten(md.toc_tokens) if token["level"] == 2]
+
+
+def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """python-markdown's nested table of contents as one list, in page order."""
+    return [t for token in tokens for t in (token, *_flatten(token["children"]))]
 
 
 class _Footnotes(FootnoteExtension):

@@ -34,6 +34,7 @@ class Marks:
     cited_for: str = chr(_BASE + 9)  # in an endnote: the fact numbers after it become links to the facts
     flag: str = chr(_BASE + 10)  # `**{mark.flag}Basis changed since judged**`: a label the analysis rules computed
     outcome: str = chr(_BASE + 11)  # `**{mark.outcome}borne out**`: how a forecast turned out
+    figures: str = chr(_BASE + 12)  # opening the key-figures table's first header cell: tiles and charts go above it
 
 
 MARK = Marks()

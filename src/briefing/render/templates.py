@@ -34,9 +34,9 @@ from briefing.foundation.scales import (
     WARNING_KINDS,
     tlp_class,
 )
-from briefing.render import markers
+from briefing.render import charts, markers
 from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
-from briefing.render.markdown import inline_html, markdown_to_html
+from briefing.render.markdown import FIGURES_PLACE, inline_html, markdown_with_contents, retarget
 from briefing.render.text import (
     alternative,
     autolink,
@@ -183,9 +183,28 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     text = markers.strip(marked)
     html = ""
     if "html" in formats or "pdf" in formats:
-        body = markdown_to_html(marked, elsewhere=context["register"])
-        html = render_template(env, "brief.html.j2", body=body, **context)
+        body, toc = markdown_with_contents(marked, elsewhere=context["register"])
+        body = retarget(_with_figures(body, brief, env), context["register"])  # tiles link facts the page may only summarize
+        html = render_template(env, "brief.html.j2", body=body, toc=toc, **context)
     return Rendered(text, html)
+
+
+def _with_figures(body: str, brief: Brief, env: jinja2.Environment) -> str:
+    """The key figures' tiles and charts in the place the HTML pass left for them (after sanitizing: the charts are SVG).
+
+    A chart is drawn for each metric with two or more dated values; matplotlib
+    is imported only then.
+    """
+    place = f'<div class="key-figures-visual" id="{FIGURES_PLACE}"></div>'
+    if place not in body:
+        return body
+    figures = []
+    for row in brief.figures:
+        series = charts.series_from_row(row)
+        svg = charts.chart_svg(series, f"chart-{row.metric_id}") if charts.chartable(series) else ""
+        figures.append((row, svg, series))
+    visual = render_template(env, "_figures.html.j2", figures=figures)
+    return body.replace(place, f'<div class="key-figures-visual">{visual}</div>', 1)
 
 
 def render_register(brief: Brief, env: jinja2.Environment, assets: str = "../" + ASSETS) -> bytes:

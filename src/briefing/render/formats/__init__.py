@@ -44,8 +44,8 @@ class Format:
 # In the order the command line lists them; `LINK_ORDER` is the order a reader sees links in.
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("md", ".md", "Markdown", "text/markdown", libraries=("jinja2",)),
-    Format("html", ".html", "HTML", "text/html", libraries=("jinja2", "markdown", "nh3")),
-    Format("pdf", ".pdf", "PDF", "application/pdf", in_worker=True, libraries=("jinja2", "markdown", "nh3", "weasyprint")),
+    Format("html", ".html", "HTML", "text/html", libraries=("jinja2", "markdown", "matplotlib", "nh3")),
+    Format("pdf", ".pdf", "PDF", "application/pdf", in_worker=True, libraries=("jinja2", "markdown", "matplotlib", "nh3", "weasyprint")),
 )}
 NAMES: tuple[str, ...] = tuple(FORMATS)
 LINK_ORDER: tuple[str, ...] = ("html", "pdf", "md")

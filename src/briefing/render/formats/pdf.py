@@ -81,8 +81,8 @@ def _find_in_ldconfig_cache(name: str) -> str | None:
     return next((soname for soname, flags in _ldconfig_cache() if wanted.match(soname) and flags.startswith(abi)), None)
 
 
-def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None = None) -> bytes:
-    """The PDF of a brief's HTML, reproducible for the same input and day.
+def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | None = None, tagged: bool = True) -> bytes:
+    """The PDF of a brief's HTML, tagged (unless `tagged` is False: for measuring), reproducible for the same input and day.
 
     The page is given a virtual base address whose `../assets/` resolves only to
     files in `asset_dirs` (overrides first, then the defaults). Anything else a
@@ -97,13 +97,46 @@ def pdf_bytes(html: str, as_of: dt.date, asset_dirs: list[Path], variant: str | 
     # from the page's dcterms metadata (the as-of day), and nothing else in
     # WeasyPrint's output depends on the clock.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    options: dict[str, Any] = {"pdf_identifier": identifier}
+    # Tagged by default (a structure tree screen readers and reflow follow, see docs/publishing.md);
+    # a variant may add more (PDF/UA's title display and identification) but never takes tags away.
+    options: dict[str, Any] = {"pdf_identifier": identifier, "pdf_tags": tagged}
     if variant:
         options["pdf_variant"] = variant
     # Layout makes hundreds of thousands of short-lived objects; pausing the cycle collector
     # during it saves about a tenth of the time for a few percent more peak memory.
     with source_date(as_of), collector.paused():
-        return document.write_pdf(**options)
+        return document.write_pdf(finisher=scope_table_headers if tagged else None, **options)
+
+
+def scope_table_headers(document: Any, pdf: Any) -> None:
+    """Give every tagged table header cell its /Scope, which WeasyPrint leaves out (PDF/UA asks for it).
+
+    A header in the table's head row labels its column; any other header cell
+    (the first of a body row) labels its row, as `<th scope="row">` does in HTML.
+    """
+    import pydyf
+
+    del document
+    objects = pdf.objects
+    for obj in objects:
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("S") != "/TH":
+            continue
+        row = _parent(objects, obj)
+        group = _parent(objects, row) if row is not None else None
+        scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+        attributes = obj.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = obj["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
+
+
+def _parent(objects: list[Any], element: Any) -> Any:
+    """The structure element a tagged element's /P names (WeasyPrint writes it as `N 0 R`)."""
+    reference = element.get("P")
+    if not isinstance(reference, (str, bytes)):
+        return None
+    number = int(str(reference.decode() if isinstance(reference, bytes) else reference).split()[0])
+    return objects[number] if 0 <= number < len(objects) else None
 
 
 @contextlib.contextmanager
