@@ -308,3 +308,20 @@ def test_repeated_citations_get_the_ids_the_library_gives() -> None:
     ours = markdown.Markdown(extensions=[render_markdown._Footnotes()]).convert(text)
     assert ours == stock
     assert 'id="fnref20:1"' in ours
+
+
+def test_a_page_with_charts_and_tiles_has_no_duplicate_ids() -> None:
+    """Every id once: the chart's figure and its SVG must not share one (a broken label for screen readers)."""
+    dossier = _dossier(FIXTURE / "strait")
+    html = render.render_brief(select_brief(dossier, dt.date(2024, 2, 20)), render.environment([]), ("md", "html")).html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert "<svg" in html and 'class="figure-tiles"' in html
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_a_desk_estimate_leads_its_figure_tile() -> None:
+    dossier = _dossier(FIXTURE / "strait")
+    html = render.render_brief(select_brief(dossier, dt.date(2024, 2, 20)), render.environment([]), ("md", "html")).html
+    tile = re.search(r'<p class="tile-label">People on board</p>\s*<p class="tile-value">(.*?)</p>\s*<p class="tile-meta">(.*?)</p>', html, re.S)
+    assert tile is not None
+    assert tile.group(1).startswith("25 ") and tile.group(2).startswith("Desk estimate, range 23–28")

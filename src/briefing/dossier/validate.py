@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -93,8 +94,15 @@ _ID_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*["']?([^\s"'#,\]}]+)
 
 
 def _ids_written_in(path: Path) -> set[str]:
-    """The ids a file that does not parse seems to define (`id: x` lines), so references to them are not called unknown."""
+    """The ids a file that does not parse seems to define (`id: x` lines), so references to them are not called unknown.
+
+    Only a regular file within the size limit is read (never a named pipe, a device or a huge file: the
+    loader already refused those, and reading them here would block or exhaust memory); else none.
+    """
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > LIMITS.max_file_bytes:
+            return set()
         return set(_ID_LINE.findall(path.read_text(encoding="utf-8", errors="replace")))
     except OSError:
         return set()

@@ -157,6 +157,11 @@ def _inline(svg: str, series: Series, chart_id: str) -> str:
     from markupsafe import escape
 
     svg = _METADATA.sub("", _PROLOG.sub("", svg, count=1))
+    # matplotlib numbers its elements from 1 in every file (`axes_1`, `line2d_1`): on a page of several
+    # charts those ids would repeat, so each one, and every reference to it, takes the chart's own prefix.
+    inner = set(re.findall(r' id="([^"]+)"', svg)) - {chart_id}
+    svg = re.sub(r'( id="|url\(#|href="#)([^")]+)',
+                 lambda m: m.group(1) + (f"{chart_id}-{m.group(2)}" if m.group(2) in inner else m.group(2)), svg)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
     title, described = f"{chart_id}-title", f"{chart_id}-desc"
     opening = (f'<svg class="chart" role="img" aria-labelledby="{title} {described}" preserveAspectRatio="xMidYMid meet" '
