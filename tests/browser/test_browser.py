@@ -281,7 +281,7 @@ def test_chart_has_a_text_alternative_and_a_table_of_its_values(browser: WebDriv
 def test_brief_has_a_table_of_contents(browser: WebDriver, server: str) -> None:
     browser.get(server + PAGES["brief"])
     links = browser.find_elements(By.CSS_SELECTOR, "nav.toc a")
-    assert [a.text for a in links][:2] == ["Bottom line", "New since 1 December 2024"]
+    assert [a.text for a in links][:3] == ["Highlights", "Bottom line", "New since 1 December 2024"]
     links[-1].click()
     wait_for(browser, "return location.hash === '#method'", "a contents link leads to its part")
     assert in_view(browser, "method")
