@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,3 +67,9 @@ def demo_copy(tmp_path: Path) -> Path:
 
 
 os.environ.setdefault("TZ", "UTC")
+
+# Tests send Ctrl-C (SIGINT) to the programs they start. A test run started in the background by a
+# non-interactive shell inherits SIGINT as ignored, and so would every program it starts, which then
+# rightly ignores Ctrl-C too: give the run, and so its children, the ordinary disposition back.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
