@@ -15,10 +15,9 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import briefing
-from briefing.dossier.dossier import Dossier
 from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import Progress, problem_line, report, sayer
@@ -29,6 +28,9 @@ from briefing.foundation.resources import assets_dir, templates_dir
 from briefing.publish import cache
 from briefing.publish.transaction import BRIEF_NAME, Transaction, clean_leftovers, locked, write_atomic
 from briefing.render.formats import FORMATS, Page
+
+if TYPE_CHECKING:  # the models import pydantic: an up-to-date rebuild never needs them
+    from briefing.dossier.dossier import Dossier
 
 
 @dataclass

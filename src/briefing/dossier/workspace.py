@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.dossier.discover import find_dossiers
-from briefing.dossier.dossier import Dossier
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.errors import Failure, Problems, UsageError, suggest
 from briefing.foundation.options import Options
+
+if TYPE_CHECKING:  # the models import pydantic: finding dossiers must not
+    from briefing.dossier.dossier import Dossier
 
 
 def facts_folder(options: Options) -> Path:
