@@ -29,9 +29,6 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
 
     problems = Problems()
     dossier = load_one(options, problems, commands)
-    if dossier is None:
-        print(f"briefing: error: {options.dossiers[0]}: its dossier.yaml cannot be read; `briefing check` says why", file=sys.stderr)
-        return 1
     location = str(options.get("location"))
     try:
         data, url = read_location(location)

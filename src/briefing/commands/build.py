@@ -11,13 +11,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import briefing
 from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import Progress, problem_line, report, sayer
@@ -133,31 +131,6 @@ def _warned(count: int) -> str:
     return f", with {count} warning{'s' if count != 1 else ''} above (--strict makes them errors)" if count else ""
 
 
-def compiled_templates(options: Options) -> Path | None:
-    """The folder of compiled templates: in the user's cache folder, one per program version and code.
-
-    A program whose code changed gets a fresh folder (its Jinja settings or
-    filters may have changed), so nothing compiled by another version is ever
-    used; folders unused for a week are removed. None (compile in memory)
-    with --no-cache, or when no cache folder can be made.
-    """
-    if options.no_cache:
-        return None
-    base = Path(os.environ.get("BRIEFING_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
-    folder = base / f"templates-{briefing.__version__}-{cache.code_hash()[:16]}"
-    if folder.is_dir():
-        return folder
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        week_ago = time.time() - 7 * 86400
-        for old in base.glob("templates-*"):
-            if old != folder and old.stat().st_mtime < week_ago:
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        return None
-    return folder
-
-
 def _cache_options(options: Options, job: Job) -> dict[str, Any]:
     return {"formats": list(options.formats), "as_of": job.as_of, "since": job.since, "max_marking": options.max_marking,
             "pdf_variant": options.pdf_variant, "facts": str(job.folder)}
@@ -226,9 +199,10 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
         problems = Problems()
         pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
         numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
+        compiled = None if options.no_cache else cache.compiled_templates()
         for job in jobs:
             try:
-                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name])
+                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], compiled)
             except Problem as problem:  # a template mistake: reported with the others once every brief was tried
                 problems.add(problem)
                 continue
@@ -298,7 +272,7 @@ def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, b
 
 
 def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
-                say: Any, numbering: Any = None) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
+                say: Any, numbering: Any = None, compiled: Path | None = None) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
     """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
 
     The PDF is started right after the brief's HTML, before the fact register:
@@ -312,7 +286,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     assert job.dossier is not None
     # The dossier's own templates are the most specific, then --templates, then the defaults.
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
-    env = templates.environment(overrides, compiled_templates(options))
+    env = templates.environment(overrides, compiled)
     with no_cyclic_gc():
         brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
         rendered = templates.render_brief(brief, env, options.formats)

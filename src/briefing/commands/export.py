@@ -22,7 +22,7 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
 
     problems = Problems()
     dossier = load_one(options, problems, commands)
-    if dossier is None or problems.failed(options.strict):
+    if problems.failed(options.strict):
         raise Failure(problems)
     report(problems)  # warnings, as a build prints them
     data = export_data(dossier, options.days[0], options.max_marking)

@@ -18,9 +18,6 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
 
     problems = Problems()
     dossier = load_one(options, problems, commands)
-    if dossier is None:
-        print("briefing: error: the dossier's dossier.yaml cannot be read; `briefing check` says why", file=sys.stderr)
-        return 1
     section, source = options.get("section"), options.get("source")
     if section and section not in {s.id for s in dossier.spec.sections}:
         raise UsageError(f"unknown section '{section}'{suggest(str(section), [s.id for s in dossier.spec.sections])}")

@@ -22,9 +22,6 @@ LOCATE_CONTEXT = 14  # words each closest passage shows at least: a few words as
 def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     problems = Problems()
     dossier = load_one(options, problems, commands)
-    if dossier is None:
-        print(f"briefing: error: {options.dossiers[0]}: its dossier.yaml cannot be read; `briefing check` says why", file=sys.stderr)
-        return 1
     sid, text = str(options.get("source")), str(options.get("text"))
     if sid not in dossier.sources:
         raise UsageError(f"unknown source '{sid}' in dossier '{dossier.id}'{suggest(sid, dossier.sources)}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from briefing.dossier.discover import find_dossiers
@@ -24,9 +23,6 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     dossier_name, item_id = (ids[0], ids[1]) if len(ids) == 2 else (_owner(options, ids[0]), ids[0])
     problems = Problems()
     dossier = load_one(options.replace(dossiers=(dossier_name,)), problems, commands)
-    if dossier is None:
-        print(f"briefing: error: {dossier_name}: its dossier.yaml cannot be read; `briefing check` says why", file=sys.stderr)
-        return 1
     found = find_item(dossier, item_id)
     if found is None:
         every = [*dossier.facts, *dossier.sources, *dossier.judgments]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,7 +43,6 @@ class Article:
     published: str | None = None  # YYYY-MM-DD
     published_how: str = ""  # "" read from the page's metadata, else how it was inferred
     url: str | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> int:

@@ -181,7 +181,8 @@ def _url(value: Any) -> str:
 
 
 Text = Annotated[str, PlainValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
-Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
+Id = Annotated[str, PlainValidator(_id), WithJsonSchema(ID_SCHEMA)]
 Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})]
 Number = Annotated[float, PlainValidator(_number), WithJsonSchema({"type": "number"})]
 Day = Annotated[PartialDate, PlainValidator(_partial_date), PlainSerializer(str), WithJsonSchema(_DATE_SCHEMA)]
@@ -206,19 +207,19 @@ def _flag(value: Any) -> bool:
     return flag
 
 
-Flag = Annotated[bool, PlainValidator(_flag), WithJsonSchema({"type": "boolean"})]
-
-
-def _text_list(value: Any) -> Any:
-    """One line where a list of lines is expected is what the analyst meant."""
+def _as_list(value: Any) -> Any:
+    """One id or one line where a list is expected is what the analyst meant (`based_on: fact-a`); a mapping is not."""
     return [value] if isinstance(value, str) else value
 
 
+Flag = Annotated[bool, PlainValidator(_flag), WithJsonSchema({"type": "boolean"})]
+
+
 _LINE = {"type": "string", "minLength": 1}
-TextList = Annotated[list[Text], BeforeValidator(_text_list),
+TextList = Annotated[list[Text], BeforeValidator(_as_list),
                      WithJsonSchema({"anyOf": [_LINE, {"type": "array", "items": _LINE}]})]
 # At least one line: a list that must not be empty (highlight points).
-TextLines = Annotated[list[Text], BeforeValidator(_text_list),
+TextLines = Annotated[list[Text], BeforeValidator(_as_list),
                       WithJsonSchema({"anyOf": [_LINE, {"type": "array", "items": _LINE, "minItems": 1}]})]
 LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"
 
@@ -234,19 +235,10 @@ def _language(value: Any) -> str:
 Language = Annotated[str, PlainValidator(_language), WithJsonSchema({"type": "string", "pattern": LANGUAGE_PATTERN})]
 
 
-def _as_list(value: Any) -> Any:
-    """A single id where a list is expected is what the analyst meant; a mapping is not."""
-    return [value] if isinstance(value, str) else value
-
-
-_ID_SCHEMA = {"type": "string", "pattern": ID_PATTERN}
-# One id or a list of them: `based_on: fact-a` is what the analyst meant by `[fact-a]`.
-IdList = Annotated[list[Id], BeforeValidator(_as_list),
-                   WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
 # References to ids: the same schema for editors, checked by validate.check_references rather than one by one.
-Ref = Annotated[str, PlainValidator(_ref), WithJsonSchema(_ID_SCHEMA)]
+Ref = Annotated[str, PlainValidator(_ref), WithJsonSchema(ID_SCHEMA)]
 RefList = Annotated[list[Ref], BeforeValidator(_as_list),
-                    WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "array", "items": _ID_SCHEMA, "minItems": 1}]})]
+                    WithJsonSchema({"anyOf": [ID_SCHEMA, {"type": "array", "items": ID_SCHEMA, "minItems": 1}]})]
 
 
 _KIND = _choice(*WARNING_KINDS)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from briefing.dossier.dates import Interval, PartialDate, When
 from briefing.dossier.fields import (
     _ACCEPT_HELP,
+    ID_SCHEMA,
     Accept,
     Confidence,
     Credibility,
@@ -41,7 +42,7 @@ from briefing.dossier.fields import (
 )
 from briefing.dossier.reader import describe
 from briefing.foundation.errors import suggest
-from briefing.foundation.scales import ID_PATTERN
+from briefing.foundation.scales import ROLES
 
 __all__ = ["Interval", "PartialDate", "When", "describe", "suggest"]
 
@@ -125,14 +126,6 @@ class Figure(Model):
     qualifier: Qualifier = Field("exact", description="exact, about (+/- 10 %), at-least or at-most")
 
 
-def _supersedes(value: Any) -> Any:
-    """`supersedes: a` and `supersedes: [a, b]` both name what a fact updates; kept as a list."""
-    return [value] if isinstance(value, str) else value
-
-
-_ID = {"type": "string", "pattern": ID_PATTERN}
-Supersedes = Annotated[list[Ref], BeforeValidator(_supersedes),
-                       WithJsonSchema({"anyOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]})]
 
 
 class Fact(Model):
@@ -150,7 +143,7 @@ class Fact(Model):
     )
     figures: list[Figure] = Field([], description="numbers this claim reports, for the key figures")
     sources: Annotated[list[Citation], Field(min_length=1, description="the sources that report it, at least one")]
-    supersedes: Supersedes = Field(
+    supersedes: RefList = Field(
         [], description="older fact(s) this one updates; their figures are withdrawn only for the metrics this fact reports")
     contradicts: RefList = Field(
         [], description="ids of facts this one conflicts with, shown side by side"
@@ -177,11 +170,11 @@ def _basis(value: Any) -> Any:
     return items
 
 
-_BASIS_SCHEMA = {"anyOf": [{**_ID, "description": "id of a fact that supports the judgment"}, {
+_BASIS_SCHEMA = {"anyOf": [{**ID_SCHEMA, "description": "id of a fact that supports the judgment"}, {
     "type": "object", "additionalProperties": False, "required": ["fact"],
     "description": "a fact the judgment weighs, with its role",
-    "properties": {"fact": {**_ID, "description": "id of the fact"},
-                   "role": {"type": "string", "enum": ["supports", "contradicts", "context"], "default": "supports",
+    "properties": {"fact": {**ID_SCHEMA, "description": "id of the fact"},
+                   "role": {"type": "string", "enum": list(ROLES), "default": "supports",
                             "description": "supports (default), contradicts (weighed against the judgment) or context"}}}]}
 BasisList = Annotated[list[Basis], BeforeValidator(_basis), Field(min_length=1),
                       WithJsonSchema({"anyOf": [_BASIS_SCHEMA, {"type": "array", "items": _BASIS_SCHEMA, "minItems": 1}]})]

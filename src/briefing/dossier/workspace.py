@@ -75,10 +75,11 @@ def load_all(folders: dict[str, Path], problems: Problems) -> list[Dossier]:
         return [d for d in (load_dossier(folder, problems) for folder in folders.values()) if d is not None]
 
 
-def load_one(options: Options, problems: Problems, commands: tuple[str, ...] = ()) -> Dossier | None:
+def load_one(options: Options, problems: Problems, commands: tuple[str, ...] = ()) -> Dossier:
     """The one dossier a curation command works on: the one named, else the only one in the facts folder.
 
-    Its problems go into `problems`; None when its dossier.yaml is unusable.
+    Its problems go into `problems`; when its dossier.yaml is unusable the run stops with them
+    (`Failure`: the user sees why, at its line, as `check` would say it).
     """
     names = options.dossiers[:1]
     if not names:
@@ -89,4 +90,6 @@ def load_one(options: Options, problems: Problems, commands: tuple[str, ...] = (
         names = tuple(found)
     folders = discover(options.replace(dossiers=names), problems, commands)
     dossiers = load_all(folders, problems)
-    return dossiers[0] if dossiers else None
+    if not dossiers:
+        raise Failure(problems)
+    return dossiers[0]

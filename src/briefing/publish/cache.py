@@ -25,7 +25,9 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +148,12 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def _versions(names: tuple[str, ...]) -> dict[str, str]:
-    """Installed versions of the libraries that shape the outputs (Markdown, sanitizer, templates, PDF)."""
+    """Installed versions of the libraries that shape the outputs (Markdown, sanitizer, templates, PDF).
+
+    Looked up once per run (each look-up reads package metadata from disk), whatever the number of briefs.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     found = {}
@@ -250,3 +256,26 @@ class Cache:
 
     def dump(self) -> bytes:
         return json.dumps({"format": FORMAT_VERSION, "entries": self.entries}, indent=1, sort_keys=True).encode()
+
+
+def compiled_templates() -> Path | None:
+    """The folder of compiled templates: in the user's cache folder, one per program version and code.
+
+    A program whose code changed gets a fresh folder (its Jinja settings or
+    filters may have changed), so nothing compiled by another version is ever
+    used; folders unused for a week are removed. None (compile in memory)
+    when no cache folder can be made.
+    """
+    base = Path(os.environ.get("BRIEFING_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
+    folder = base / f"templates-{__version__}-{code_hash()[:16]}"
+    if folder.is_dir():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        week_ago = time.time() - 7 * 86400
+        for old in base.glob("templates-*"):
+            if old != folder and old.stat().st_mtime < week_ago:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        return None
+    return folder
