@@ -340,10 +340,9 @@ def test_highest_marking_orders_by_tlp() -> None:
 
 def test_the_archive_says_when_only_judgments_changed(tmp_path: Path) -> None:
     """A brief with no new fact but a revised and a resolved judgment does not read as "nothing changed"."""
-    from conftest import DEMO as demo
-
     from briefing.cli import main
+    from conftest import DEMO
 
-    assert main(["build", "--facts", str(demo), "--out", str(tmp_path), "--as-of", "2025-06-01,2026-11-21", "--format", "html", "-q"]) == 0
+    assert main(["build", "--facts", str(DEMO), "--out", str(tmp_path), "--as-of", "2025-06-01,2026-11-21", "--format", "html", "-q"]) == 0
     page = (tmp_path / "north-korea-russia" / "index.html").read_text(encoding="utf-8")
     assert "0 new facts, 6 judgments made, revised or resolved since 1 June 2025" in page
