@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.commands.serve import LIVE_PATH, inject
+from briefing.commands.serve import LIVE_PATH, _changes, inject
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = "2026-11-21"
@@ -159,3 +159,18 @@ def test_a_failed_rebuild_prints_one_line_and_no_worker_traceback(tmp_path: Path
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "briefing: error: the PDF engine failed on the PDF of north-korea-russia/2025-04-01: RuntimeError: layout exploded" in err
+
+
+def test_an_edit_right_after_serving_is_announced_is_seen(tmp_path: Path) -> None:
+    """"Serving" is printed at the watcher's first word, so an edit made at once is not lost
+    (it was, now and then, when the line came before the watcher was in place)."""
+    facts = tmp_path / "facts"
+    facts.mkdir()
+    changes = _changes([facts], tmp_path / "out")
+    assert next(changes) == [], "the first word says only that the watcher is in place"
+    (facts / "new.yaml").write_text("facts: []\n", encoding="utf-8")
+    seen = next(changes)
+    while not seen:
+        seen = next(changes)
+    assert seen == ["new.yaml"]
+    changes.close()

@@ -283,10 +283,17 @@ def change_filter(out: Path) -> Callable[[Any, str], bool]:
 
 
 def _changes(folders: list[Path], out: Path) -> Iterator[list[str]]:
-    """Names of the files changed, one sorted list per burst of changes, until interrupted."""
+    """Names of the files changed, one sorted list per burst of changes, until interrupted.
+
+    An empty list comes every half second without changes: the first one says the
+    watcher is in place, so an edit made right after "Serving" is not missed.
+    """
     import watchfiles
 
-    for changes in watchfiles.watch(*folders, watch_filter=change_filter(out)):
+    for changes in watchfiles.watch(*folders, watch_filter=change_filter(out), yield_on_timeout=True, rust_timeout=500):
+        if not changes:
+            yield []
+            continue
         paths = {Path(path) for _change, path in changes}
         kept = {p for p in paths if p.exists()} or paths  # an editor's short-lived temp files are not news
         yield sorted(p.name for p in kept)
@@ -337,9 +344,14 @@ def _run(server: http.server.ThreadingHTTPServer, options: Options, state: LiveS
     rebuild(options, state, loud, first=True)
     thread = threading.Thread(target=server.serve_forever, name="briefing-preview", daemon=True)
     thread.start()
+    announced = False
     try:
-        print(f"Serving {options.out} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
         for names in _changes(folders, options.out):
+            if not announced:  # the watcher is in place: from now on no edit is missed
+                print(f"Serving {options.out} at http://{HOST}:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+                announced = True
+            if not names:
+                continue
             if loud:
                 print(f"Changed: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''}", file=sys.stderr, flush=True)
             rebuild(options, state, loud)

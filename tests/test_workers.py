@@ -1,0 +1,123 @@
+"""The PDF workers: results come back in any order, a dead worker is a build step, and stopping never waits forever."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.foundation.errors import BuildStepError
+from briefing.render import workers as workers_module
+from briefing.render.formats import Page
+from briefing.render.workers import Workers
+
+CHILD_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+
+
+@pytest.fixture
+def echo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers that answer with the page's Markdown instead of laying out a PDF (no engine needed)."""
+    monkeypatch.setattr(workers_module, "_start_worker", lambda: None)
+
+    def render(name: str, page: Page) -> bytes:
+        if page.markdown == "fail":
+            raise BuildStepError("the PDF engine", "", "failed on purpose")
+        return f"{name}:{page.markdown}".encode()
+
+    monkeypatch.setattr(workers_module, "render_in_worker", render)
+
+
+def page(markdown: str) -> Page:
+    return Page(markdown, "", dt.date(2025, 5, 1), (), None)
+
+
+@pytest.mark.usefixtures("echo")
+def test_more_tasks_than_workers_all_come_back_in_any_order() -> None:
+    pool = Workers(2)
+    try:
+        pending = [pool.submit("pdf", page(str(n))) for n in range(7)]
+        assert [p.get() for p in reversed(pending)] == [f"pdf:{n}".encode() for n in reversed(range(7))]
+    finally:
+        pool.close()
+
+
+@pytest.mark.usefixtures("echo")
+def test_an_engine_failure_comes_back_as_its_build_step() -> None:
+    pool = Workers(1)
+    try:
+        failing, fine = pool.submit("pdf", page("fail")), pool.submit("pdf", page("ok"))
+        with pytest.raises(BuildStepError, match="failed on purpose"):
+            failing.get()
+        assert fine.get() == b"pdf:ok"
+    finally:
+        pool.close()
+
+
+@pytest.mark.usefixtures("echo")
+def test_a_worker_that_dies_is_a_failed_step_not_a_hang() -> None:
+    pool = Workers(1)
+    try:
+        os.kill(pool.processes[0].pid, signal.SIGKILL)
+        pool.processes[0].join()
+        with pytest.raises(BuildStepError, match="ended unexpectedly"):
+            pool.submit("pdf", page("ok")).get()
+    finally:
+        pool.close()
+
+
+def test_stopping_after_idle_workers_were_killed_returns_at_once() -> None:
+    """A SIGTERM to the process group kills idle workers first. `multiprocessing.Pool` then waited forever
+    in its own shutdown for a lock the dead worker held; run in a child so that a hang fails, not blocks."""
+    code = textwrap.dedent("""
+        import os, signal, time
+        from briefing.render.workers import Workers
+        pool = Workers(2)
+        time.sleep(0.5)  # both idle, each waiting for a task
+        for process in pool.processes:
+            os.kill(process.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        pool.close()
+        print("closed")
+    """)
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=CHILD_ENV)
+    assert result.stdout.strip() == "closed", result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_workers_end_when_the_main_process_is_killed() -> None:
+    """Killed outright (no `finally` runs), the main process leaves no worker waiting forever for a task."""
+    code = textwrap.dedent("""
+        import os, sys, time
+        from briefing.render.workers import Workers
+        pool = Workers(2)
+        print(" ".join(str(p.pid) for p in pool.processes), flush=True)
+        time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=CHILD_ENV)
+    try:
+        pids = [int(pid) for pid in parent.stdout.readline().split()]  # type: ignore[union-attr]
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in pids), "a worker outlived the build"
+    finally:
+        parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for a parent that no longer exists to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
