@@ -116,20 +116,35 @@ def test_an_output_folder_that_is_a_file_is_a_usage_error(run, tmp_path: Path) -
 
 
 def _build_in_a_fresh_interpreter(out: Path, *args: str) -> list[str]:
-    """Exit code of a build and whether the main process imported WeasyPrint, from a clean interpreter."""
+    """Exit code of a build and whether the main process imported WeasyPrint and matplotlib, from a clean interpreter."""
     code = ("import sys; from briefing.cli import main; "
             f"rc = main(['build', '--facts', {str(ROOT / 'facts')!r}, '--out', {str(out)!r}, '-q', *{list(args)!r}]); "
-            "print(rc, 'weasyprint' in sys.modules)")
+            "print(rc, 'weasyprint' in sys.modules, 'matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, check=True)
     return done.stdout.split()
 
 
 def test_markdown_and_html_builds_never_import_weasyprint(tmp_path: Path) -> None:
-    assert _build_in_a_fresh_interpreter(tmp_path / "o", "--format", "md,html") == ["0", "False"]
+    assert _build_in_a_fresh_interpreter(tmp_path / "o", "--format", "md,html", "--as-of", DAY) == ["0", "False", "False"]
+    assert "<svg" in (tmp_path / "o" / "north-korea-russia" / f"{DAY}.html").read_text(encoding="utf-8"), "no chart drawn"
 
 
 def test_pdfs_are_laid_out_in_warm_workers_not_in_the_main_process(tmp_path: Path) -> None:
-    """The main process validates and renders text while a worker imports WeasyPrint: never both in one."""
-    assert _build_in_a_fresh_interpreter(tmp_path / "o", "--as-of", "2024-12-01") == ["0", "False"]
-    assert (tmp_path / "o" / "north-korea-russia" / "2024-12-01.pdf").read_bytes().startswith(b"%PDF-")
+    """The main process validates and renders text while workers import WeasyPrint and matplotlib: never in it."""
+    assert _build_in_a_fresh_interpreter(tmp_path / "o", "--as-of", DAY) == ["0", "False", "False"]
+    assert "<svg" in (tmp_path / "o" / "north-korea-russia" / f"{DAY}.html").read_text(encoding="utf-8"), "no chart drawn"
+    assert (tmp_path / "o" / "north-korea-russia" / f"{DAY}.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_dossier_can_chart_only_when_two_facts_report_one_metric(tmp_path: Path) -> None:
+    from briefing.commands.build import _may_chart
+    from briefing.dossier.workspace import load_all
+    from briefing.foundation.errors import Problems
+
+    (demo,) = load_all({"north-korea-russia": ROOT / "facts" / "north-korea-russia"}, Problems())
+    assert _may_chart(demo)
+    for fid, fact in list(demo.facts.items()):
+        if any(f.metric == "nk-troops-in-russia" for f in fact.figures) and fid != "nk-troops-11000":
+            demo.facts[fid] = fact.model_copy(update={"figures": []})
+    assert not _may_chart(demo)

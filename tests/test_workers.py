@@ -14,45 +14,35 @@ from pathlib import Path
 import pytest
 
 from briefing.foundation.errors import BuildStepError
-from briefing.render import workers as workers_module
-from briefing.render.formats import Page
 from briefing.render.workers import Workers
 
 CHILD_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
 
 
-@pytest.fixture
-def echo(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers that answer with the page's Markdown instead of laying out a PDF (no engine needed)."""
-    monkeypatch.setattr(workers_module, "_start_worker", lambda: None)
-
-    def render(name: str, page: Page) -> bytes:
-        if page.markdown == "fail":
-            raise BuildStepError("the PDF engine", "", "failed on purpose")
-        return f"{name}:{page.markdown}".encode()
-
-    monkeypatch.setattr(workers_module, "render_in_worker", render)
+def echo(name: str, markdown: str) -> bytes:
+    """Stands in for a PDF engine: answers with what it was given (module-level: tasks travel by name)."""
+    if markdown == "fail":
+        raise BuildStepError("the PDF engine", "", "failed on purpose")
+    return f"{name}:{markdown}".encode()
 
 
-def page(markdown: str) -> Page:
-    return Page(markdown, "", dt.date(2025, 5, 1), (), None)
+def no_engine() -> None:
+    """Nothing to import before the first task."""
 
 
-@pytest.mark.usefixtures("echo")
 def test_more_tasks_than_workers_all_come_back_in_any_order() -> None:
-    pool = Workers(2)
+    pool = Workers(2, warm=no_engine)
     try:
-        pending = [pool.submit("pdf", page(str(n))) for n in range(7)]
+        pending = [pool.call(echo, "pdf", str(n)) for n in range(7)]
         assert [p.get() for p in reversed(pending)] == [f"pdf:{n}".encode() for n in reversed(range(7))]
     finally:
         pool.close()
 
 
-@pytest.mark.usefixtures("echo")
 def test_an_engine_failure_comes_back_as_its_build_step() -> None:
-    pool = Workers(1)
+    pool = Workers(1, warm=no_engine)
     try:
-        failing, fine = pool.submit("pdf", page("fail")), pool.submit("pdf", page("ok"))
+        failing, fine = pool.call(echo, "pdf", "fail"), pool.call(echo, "pdf", "ok")
         with pytest.raises(BuildStepError, match="failed on purpose"):
             failing.get()
         assert fine.get() == b"pdf:ok"
@@ -60,14 +50,13 @@ def test_an_engine_failure_comes_back_as_its_build_step() -> None:
         pool.close()
 
 
-@pytest.mark.usefixtures("echo")
 def test_a_worker_that_dies_is_a_failed_step_not_a_hang() -> None:
-    pool = Workers(1)
+    pool = Workers(1, warm=no_engine)
     try:
         os.kill(pool.processes[0].pid, signal.SIGKILL)
         pool.processes[0].join()
         with pytest.raises(BuildStepError, match="ended unexpectedly"):
-            pool.submit("pdf", page("ok")).get()
+            pool.call(echo, "pdf", "ok").get()
     finally:
         pool.close()
 
@@ -121,3 +110,16 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_charts_drawn_in_their_worker_are_the_bytes_drawn_here() -> None:
+    from briefing.render import charts, workers
+
+    series = charts.Series("Troops", "soldiers", (charts.Point(dt.date(2024, 10, 15), 2000.0, "C3", superseded=True),
+                                                  charts.Point(dt.date(2025, 7, 2), 11000.0, "F3")))
+    pool = Workers(1, warm=workers._warm_charts, nice=5)
+    try:
+        assert pool.draw([(series, "chart-a"), (series, "chart-b")]).get() == [
+            charts.chart_svg(series, "chart-a"), charts.chart_svg(series, "chart-b")]
+    finally:
+        pool.close()

@@ -27,6 +27,10 @@ from briefing.publish import cache
 from briefing.publish.transaction import BRIEF_NAME, Transaction, clean_leftovers, locked, write_atomic
 from briefing.render.formats import FORMATS, Page
 
+# The chart worker starts before anyone knows whether a brief has a chart; at this
+# priority its import takes only the CPU the build's own work leaves idle.
+CHART_WORKER_NICE = 10
+
 if TYPE_CHECKING:  # the models import pydantic: an up-to-date rebuild never needs them
     from briefing.dossier.dossier import Dossier
 
@@ -118,12 +122,17 @@ def _output_errors(out: Path) -> Any:
 
 
 def _workers(options: Options, count: int) -> Any:
-    """Worker processes for the formats laid out in workers (the PDF), when any is wanted."""
-    if not any(FORMATS[name].in_worker for name in options.formats):
-        return None
-    from briefing.render.workers import Workers
+    """Worker processes (render.workers.Pools): for the formats laid out in workers (the PDF), and for the
+    charts of an HTML page, started now so that their engines load while the dossiers do."""
+    from briefing.render import workers
 
-    return Workers(min(options.jobs, count))
+    formats = None
+    if any(FORMATS[name].in_worker for name in options.formats):
+        formats = workers.Workers(min(options.jobs, count))
+    charts = None
+    if any(name in ("html", "pdf") for name in options.formats):
+        charts = workers.Workers(1, warm=workers._warm_charts, nice=CHART_WORKER_NICE)
+    return workers.Pools(formats, charts)
 
 
 def _warned(count: int) -> str:
@@ -178,7 +187,20 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
                 lines[name].append(str(problem))
     for job in stale:
         job.dossier = by_name[job.name]
+    if workers is not None and not any(_may_chart(d) for d in dossiers):
+        workers.stop_charts()
     return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
+
+
+def _may_chart(dossier: Any) -> bool:
+    """Whether some brief of `dossier` can have a chart: a metric that two of its facts report."""
+    seen: set[str] = set()
+    for fact in dossier.facts.values():
+        for figure in fact.figures:
+            if figure.metric in seen:
+                return True
+            seen.add(figure.metric)
+    return False
 
 
 def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cache,
@@ -289,13 +311,16 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     env = templates.environment(overrides, compiled)
     with no_cyclic_gc():
         brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
-        rendered = templates.render_brief(brief, env, options.formats)
+        charts = workers.charts if workers is not None else None
+        requests = templates.chart_requests(brief) if charts is not None else []
+        drawn = charts.draw(requests) if requests else None  # drawn while the Markdown and HTML are written
+        rendered = templates.render_brief(brief, env, options.formats, drawn=drawn)
         page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
         futures = []
         for name in options.formats:
-            if FORMATS[name].in_worker and workers is not None:
+            if FORMATS[name].in_worker and workers is not None and workers.formats is not None:
                 say(f"Rendering the {FORMATS[name].label} of {job.label} ...")
-                futures.append((name, workers.submit(name, page)))
+                futures.append((name, workers.formats.submit(name, page)))
         texts: dict[str, bytes] = {}
         for name in options.formats:
             if not FORMATS[name].in_worker:

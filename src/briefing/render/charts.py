@@ -82,7 +82,7 @@ def chart_svg(series: Series, chart_id: str = "chart") -> str:
              "font.size": 9, "axes.edgecolor": RULE, "axes.labelcolor": MUTED, "xtick.color": MUTED, "ytick.color": MUTED,
              "axes.spines.top": False, "axes.spines.right": False, "svg.id": chart_id}
     with matplotlib.rc_context({k: v for k, v in style.items() if k in matplotlib.rcParams}):
-        figure = Figure(figsize=(6.4, 2.6), dpi=72)  # not pyplot: no global state, no GUI backend
+        figure = Figure(figsize=(5.0, 2.4), dpi=72)  # not pyplot: no global state, no GUI backend; narrow, so a phone keeps its text readable
         FigureCanvasSVG(figure)
         axes = figure.add_subplot()
         _draw(axes, series)
@@ -90,6 +90,12 @@ def chart_svg(series: Series, chart_id: str = "chart") -> str:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
     return _inline(buffer.getvalue(), series, chart_id)
+
+
+def warm_up() -> None:
+    """Import matplotlib and draw one throwaway chart (fonts found, caches filled): run in the chart worker
+    while the dossiers load, so that a brief's first chart costs only its drawing."""
+    chart_svg(Series("", None, (Point(dt.date(2000, 1, 1), 0.0), Point(dt.date(2000, 1, 2), 1.0))))
 
 
 @functools.cache

@@ -172,11 +172,13 @@ class Rendered:
 
 
 def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...] = ("md", "html"),
-                 assets: str = "../" + ASSETS) -> Rendered:
+                 assets: str = "../" + ASSETS, drawn: Any = None) -> Rendered:
     """The brief's Markdown, and its HTML page when HTML or PDF is wanted.
 
     `assets` is where the page finds its stylesheet, relative to the brief;
-    the page links the other formats in `formats`, and only those.
+    the page links the other formats in `formats`, and only those. `drawn`,
+    when given, is the charts of `chart_requests(brief)` being drawn elsewhere
+    (its `.get()` gives their SVG); without it they are drawn here.
     """
     context = _context(brief, assets, formats)
     marked = render_template(env, "brief.md.j2", **context)
@@ -184,25 +186,29 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     html = ""
     if "html" in formats or "pdf" in formats:
         body, toc = markdown_with_contents(marked, elsewhere=context["register"])
-        body = retarget(_with_figures(body, brief, env), context["register"])  # tiles link facts the page may only summarize
+        body = retarget(_with_figures(body, brief, env, drawn), context["register"])  # tiles link facts the page may only summarize
         html = render_template(env, "brief.html.j2", body=body, toc=toc, **context)
     return Rendered(text, html)
 
 
-def _with_figures(body: str, brief: Brief, env: jinja2.Environment) -> str:
+def chart_requests(brief: Brief) -> list[tuple[charts.Series, str]]:
+    """The charts the brief's page shows, with their ids: one per metric with two or more dated values."""
+    series = [(charts.series_from_row(row), f"chart-{row.metric_id}") for row in brief.figures]
+    return [(one, chart_id) for one, chart_id in series if charts.chartable(one)]
+
+
+def _with_figures(body: str, brief: Brief, env: jinja2.Environment, drawn: Any) -> str:
     """The key figures' tiles and charts in the place the HTML pass left for them (after sanitizing: the charts are SVG).
 
-    A chart is drawn for each metric with two or more dated values; matplotlib
-    is imported only then.
+    Charts not drawn elsewhere are drawn here; matplotlib is imported only then.
     """
     place = f'<div class="key-figures-visual" id="{FIGURES_PLACE}"></div>'
     if place not in body:
         return body
-    figures = []
-    for row in brief.figures:
-        series = charts.series_from_row(row)
-        svg = charts.chart_svg(series, f"chart-{row.metric_id}") if charts.chartable(series) else ""
-        figures.append((row, svg, series))
+    requests = chart_requests(brief)
+    svgs = drawn.get() if drawn is not None else [charts.chart_svg(series, chart_id) for series, chart_id in requests]
+    by_id = {chart_id: svg for (_, chart_id), svg in zip(requests, svgs, strict=True)}
+    figures = [(row, by_id.get(f"chart-{row.metric_id}", ""), charts.series_from_row(row)) for row in brief.figures]
     visual = render_template(env, "_figures.html.j2", figures=figures)
     return body.replace(place, f'<div class="key-figures-visual">{visual}</div>', 1)
 

@@ -1,10 +1,14 @@
-"""Worker processes for the formats that take long to lay out (the PDF), started before the dossiers load.
+"""Worker processes for the slow work (the PDF's layout, the charts), started before the dossiers load.
 
 A build starts them first, so the PDF engine's import (a large part of a small
 brief's cost) overlaps validation and rendering instead of following it; with
 --jobs N, N briefs are laid out at once. WeasyPrint is imported once per
 worker, never in the main process. Workers leave signals to the main process:
 Ctrl-C and SIGTERM reach the build, which ends them and removes what it staged.
+
+The charts have a worker of their own, started at a lower priority on the
+chance that a brief will have one: it imports the plotting library while the
+dossiers load, and is stopped as soon as they show that no brief needs it.
 
 Each worker has a pipe of its own, and the main process hands a task only to
 an idle worker. No lock is shared: `multiprocessing.Pool` shares one between
@@ -18,15 +22,19 @@ import contextlib
 import os
 import signal
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from briefing.foundation.errors import BuildStepError
 from briefing.render.formats import FORMATS, Page
 
+if TYPE_CHECKING:
+    from briefing.render.charts import Series
+
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
-def _start_worker() -> None:
+def _start_worker(warm: Callable[[], None], nice: int) -> None:
     """In each worker: no Ctrl-C traceback of its own, die quietly when ended, and import the engine now.
 
     The worker was forked with both signals blocked (see `Workers`), so one that arrives before this
@@ -35,10 +43,22 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+    if nice:
+        os.nice(nice)
+    with contextlib.suppress(Exception):  # the same failure comes back, as a build step, from the first task
+        warm()
+
+
+def _warm_pdf() -> None:
     from briefing.render.formats.pdf import warm_up
 
-    with contextlib.suppress(Exception):  # the same failure comes back, as a build step, from the first task
-        warm_up()
+    warm_up()
+
+
+def _warm_charts() -> None:
+    from briefing.render.charts import warm_up
+
+    warm_up()
 
 
 def render_in_worker(name: str, page: Page) -> bytes:
@@ -49,18 +69,28 @@ def render_in_worker(name: str, page: Page) -> bytes:
         raise BuildStepError(f"the {FORMATS[name].label} engine", "", f"{type(exc).__name__}: {exc}") from None
 
 
-def _serve(conn: Any, inherited: list[Any]) -> None:
-    """A worker's life: take a task, send back its bytes or its BuildStepError, until the main process hangs up."""
+def draw_in_worker(requests: list[tuple[Series, str]]) -> list[str]:
+    """One brief's charts, as inline SVG in the order asked; a plotting failure comes back as a BuildStepError."""
+    from briefing.render.charts import chart_svg
+
+    try:
+        return [chart_svg(series, chart_id) for series, chart_id in requests]
+    except Exception as exc:  # the plotting library failed on valid data: a build step, not the user's YAML
+        raise BuildStepError("the chart engine", "", f"{type(exc).__name__}: {exc}") from None
+
+
+def _serve(conn: Any, inherited: list[Any], warm: Callable[[], None], nice: int) -> None:
+    """A worker's life: take a task, send back its result or its BuildStepError, until the main process hangs up."""
     for other in inherited:  # the main process's ends: held here, they would keep a pipe open after it died
         other.close()
-    _start_worker()
+    _start_worker(warm, nice)
     while True:
         try:
-            task, name, page = conn.recv()
+            task, function, args = conn.recv()
         except (EOFError, OSError):
             os._exit(0)  # the main process is gone or done: nothing to clean up, nothing to flush
         try:
-            conn.send((task, True, render_in_worker(name, page)))
+            conn.send((task, True, function(*args)))
         except BuildStepError as exc:
             conn.send((task, False, exc))
 
@@ -71,14 +101,18 @@ class _Pending:
     def __init__(self, workers: Workers, task: int) -> None:
         self.workers, self.task = workers, task
 
-    def get(self) -> bytes:
+    def get(self) -> Any:
         return self.workers.wait(self.task)
 
 
 class Workers:
-    """Forked worker processes that lay out one brief's slow format each, one task at a time."""
+    """Forked worker processes that lay out one brief's slow format each, one task at a time.
 
-    def __init__(self, count: int) -> None:
+    `warm` runs first in each worker (the engine's import); `nice` lowers the
+    workers' priority, for work started on the chance that it will be needed.
+    """
+
+    def __init__(self, count: int, warm: Callable[[], None] = _warm_pdf, nice: int = 0) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -88,7 +122,7 @@ class Workers:
         try:
             for _ in range(max(1, count)):
                 mine, theirs = context.Pipe()
-                process = context.Process(target=_serve, args=(theirs, [*self.pipes, mine]), daemon=True)
+                process = context.Process(target=_serve, args=(theirs, [*self.pipes, mine], warm, nice), daemon=True)
                 process.start()
                 theirs.close()
                 self.processes.append(process)
@@ -97,20 +131,28 @@ class Workers:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self.idle: deque[int] = deque(range(len(self.pipes)))
         self.busy: dict[int, int] = {}  # worker -> task
-        self.queue: deque[tuple[int, str, Page]] = deque()
+        self.queue: deque[tuple[int, Callable[..., Any], tuple[Any, ...]]] = deque()
         self.results: dict[int, tuple[bool, Any]] = {}
         self.tasks = 0
 
     def submit(self, name: str, page: Page) -> _Pending:
         """Start one output as soon as a worker is free; `.get()` on the result gives its bytes."""
+        return self.call(render_in_worker, name, page)
+
+    def draw(self, requests: list[tuple[Series, str]]) -> _Pending:
+        """Start drawing one brief's charts; `.get()` gives their SVG in the order asked."""
+        return self.call(draw_in_worker, requests)
+
+    def call(self, function: Callable[..., Any], *args: Any) -> _Pending:
+        """Run `function(*args)` (a module-level function: it travels by name) as soon as a worker is free."""
         self.tasks += 1
-        self.queue.append((self.tasks, name, page))
+        self.queue.append((self.tasks, function, args))
         self._collect(block=False)
         self._dispatch()
         return _Pending(self, self.tasks)
 
-    def wait(self, task: int) -> bytes:
-        """The bytes of `task`, collecting other results (and handing out queued tasks) while waiting."""
+    def wait(self, task: int) -> Any:
+        """The result of `task`, collecting other results (and handing out queued tasks) while waiting."""
         while task not in self.results:
             if not self.busy:
                 raise RuntimeError(f"task {task} was never handed to a worker")
@@ -119,7 +161,7 @@ class Workers:
         done, value = self.results.pop(task)
         if not done:
             raise value
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _dispatch(self) -> None:
         while self.idle and self.queue:
@@ -163,17 +205,38 @@ class InProcess:
     """The same interface as `Workers`, rendering in this process: for tests that watch the PDF engine."""
 
     class _Done:
-        def __init__(self, value: bytes) -> None:
+        def __init__(self, value: Any) -> None:
             self.value = value
 
-        def get(self) -> bytes:
+        def get(self) -> Any:
             return self.value
 
-    def __init__(self, count: int = 1) -> None:
+    def __init__(self, count: int = 1, **_how: Any) -> None:
         del count
 
     def submit(self, name: str, page: Page) -> Any:
         return self._Done(render_in_worker(name, page))
 
+    def draw(self, requests: list[tuple[Series, str]]) -> Any:
+        return self._Done(draw_in_worker(requests))
+
     def close(self) -> None:
         """Nothing runs apart from this process."""
+
+
+class Pools:
+    """A build's workers: the slow formats' and the charts'. Either may be absent (not wanted, or stopped)."""
+
+    def __init__(self, formats: Any = None, charts: Any = None) -> None:
+        self.formats, self.charts = formats, charts
+
+    def stop_charts(self) -> None:
+        """No brief will draw a chart: give the chart worker's CPU and memory back now."""
+        if self.charts is not None:
+            self.charts.close()
+            self.charts = None
+
+    def close(self) -> None:
+        for pool in (self.formats, self.charts):
+            if pool is not None:
+                pool.close()
