@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossiers import AS_OF, READING_WINDOW, SEED, WINDOW_FROM, generate_dossier
-from measuring import FAIR_FLOOR, LOAD_FLOOR, Measure, briefing_cmd, run_child, weasyprint_cmd
+from measuring import FAIR_FLOOR, FAIR_FLOOR_TAGGED, LOAD_FLOOR, Measure, briefing_cmd, run_child, weasyprint_cmd
 
 from briefing.foundation.limits import LIMITS
 
@@ -28,13 +28,16 @@ MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("full", "full build (md, html, pdf)"),
     ("rebuild", "rebuild, nothing changed"),
     ("fair", "bare WeasyPrint with the build's library lookup (fair floor of full build)"),
+    ("fairtag", "the fair floor, tagged as the build tags (× the fair floor: what tagging costs)"),
+    ("nochart", "full build of the demo with no chart (each metric reported once)"),
+    ("nochartfair", "the fair floor of that build"),
     ("weasy", "bare `weasyprint` command on the brief's HTML"),
     ("pandoc", "`pandoc --pdf-engine=weasyprint` on the brief's Markdown"),
     ("seq", f"{JOBS_BRIEFS} briefs, one command each"),
     ("one", f"{JOBS_BRIEFS} briefs, one command, `--jobs 1`"),
     ("jobs", f"{JOBS_BRIEFS} briefs, one command, `--jobs 2`"),
 )
-RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "rebuild": "full", "one": "seq", "jobs": "seq",
+RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "nochart": "nochartfair", "rebuild": "full", "one": "seq", "jobs": "seq",
                           "pandoc": "weasy"}
 
 
@@ -136,6 +139,7 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     script = weasyprint_cmd() if opts.pdf else None
     pandoc = shutil.which("pandoc") if opts.pdf else None
     jobs = case.facts <= opts.jobs_max
+    plain = without_charts(facts_dir / main, root / f"facts-{label}-nochart" / main).parent if opts.pdf and label == "demo" else None
 
     def fresh() -> Path:
         return work / f"out-{next(counter)}"
@@ -165,6 +169,11 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
             timed("weasy", [script, html, work / "bare.pdf"])
         if opts.pdf:
             timed("fair", [sys.executable, "-c", FAIR_FLOOR, html, work / "fair.pdf"])
+            timed("fairtag", [sys.executable, "-c", FAIR_FLOOR_TAGGED, html, work / "tagged.pdf"])
+        if plain is not None:
+            plain_out = fresh()
+            timed("nochart", briefing_cmd("build", main, "--facts", plain, "--as-of", day, "--out", plain_out, "--format", formats))
+            timed("nochartfair", [sys.executable, "-c", FAIR_FLOOR, plain_out / main / f"{day}.html", work / "plain.pdf"])
         timed("rebuild", build)
         if pandoc is not None:
             timed("pandoc", [pandoc, markdown, "-o", work / "pandoc.pdf", "--pdf-engine=weasyprint"])
@@ -180,6 +189,11 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
         case.measures["weasy"] = Measure(note="weasyprint command not found")
     if opts.pdf and pandoc is None:
         case.measures["pandoc"] = Measure(note="pandoc not installed")
+    if plain is None:
+        for key in ("nochart", "nochartfair"):
+            case.measures[key] = Measure(note="the demo only" if opts.pdf else "no PDF (--no-pdf)")
+        if not opts.pdf:
+            case.measures["fairtag"] = Measure(note="no PDF (--no-pdf)")
     if not jobs:
         for key in ("seq", "one", "jobs"):
             case.measures[key] = Measure(note="over --jobs-max")
@@ -189,4 +203,31 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     if opts.keep is None:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(facts_dir, ignore_errors=True)
+        if plain is not None:
+            shutil.rmtree(plain, ignore_errors=True)
     return case
+
+
+def without_charts(dossier: Path, copy: Path) -> Path:
+    """A copy of `dossier` in which each metric is reported by one fact only, so that no brief draws a chart.
+
+    The rest (tiles, estimates, the key-figures table) stays, so that the
+    build's time next to the demo's says what the chart costs.
+    """
+    import yaml
+
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(dossier, copy)
+    seen: set[str] = set()
+    for path in _yaml_files(copy):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        facts = data.get("facts") if isinstance(data, dict) else None
+        if not facts or not any("figures" in fact for fact in facts):
+            continue
+        for fact in facts:
+            kept = [f for f in fact.get("figures", []) if f["metric"] not in seen]
+            seen.update(f["metric"] for f in kept)
+            if "figures" in fact:
+                fact["figures"] = kept
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return copy
