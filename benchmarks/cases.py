@@ -37,7 +37,8 @@ MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("one", f"{JOBS_BRIEFS} briefs, one command, `--jobs 1`"),
     ("jobs", f"{JOBS_BRIEFS} briefs, one command, `--jobs 2`"),
 )
-RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "nochart": "nochartfair", "rebuild": "full", "one": "seq", "jobs": "seq",
+RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "nochart": "nochartfair",
+                          "rebuild": "full", "one": "seq", "jobs": "seq",
                           "pandoc": "weasy"}
 
 
