@@ -50,7 +50,7 @@ def test_generated_dossier_has_what_real_ones_have(tmp_path: Path) -> None:
 
 def test_tiny_run_writes_the_report(tmp_path: Path) -> None:
     out = tmp_path / "results.md"
-    code = bench.main(["--sizes", "30", "--repeat", "1", "--no-pdf", "--out", str(out)])
+    code = bench.main(["--sizes", "30", "--repeat", "1", "--no-pdf", "--jobs-max", "0", "--out", str(out)])
     assert code == 0
     text = out.read_text(encoding="utf-8")
     for needle in ("# Benchmark results", "| CPU |", "| WeasyPrint |", "libharfbuzz-subset0", "30 facts",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,19 +62,10 @@ def test_build_py_check_in_a_fresh_interpreter_is_fast_and_never_imports_the_ren
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'jinja2', 'markdown', 'nh3', 'pypdf'))\n"
         "print(code, heavy)\n"
     )
-    start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    elapsed = time.perf_counter() - start
+    # Its speed is the benchmark's to measure (`check` next to a bare libyaml load), not a timed test's:
+    # what keeps it fast is that none of the renderers is imported.
     assert result.stdout.splitlines()[-1] == "0 []", result.stderr[-2000:]
-    # About 0.5 s with the interpreter's start; the bound leaves room for a busy machine, the modules check is the guard.
-    assert elapsed < 2.0, f"check took {elapsed:.2f} s (about 0.5 s expected, interpreter start included)"
-
-
-def test_check_in_process_is_well_under_a_second(run: Run) -> None:
-    run("check", cwd=ROOT)  # imports pydantic and builds the models once
-    start = time.perf_counter()
-    assert run("check", cwd=ROOT).code == 0
-    assert time.perf_counter() - start < 0.5
 
 
 def test_check_writes_nothing(run: Run, tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def test_sigkill_at_any_moment_leaves_old_or_new_files_never_broken(tmp_path: Pa
     seed = random.randrange(10**6)
     rng = random.Random(seed)
     span = min(duration * 1.1, 4.0) - 0.05  # from start-up through the PDF to just after the last rename
-    delays = [0.05 + (i + rng.random()) * span / 8 for i in range(8)]  # one kill in each eighth of a build
+    delays = [0.05 + (i + rng.random()) * span / 6 for i in range(6)]  # one kill in each sixth of a build
     rng.shuffle(delays)
     for i, delay in enumerate(delays):
         facts = (facts_b, facts_a)[i % 2]
