@@ -196,6 +196,20 @@ def test_search_index_covers_every_brief_and_register(built: Path) -> None:
     assert not list(built.glob(".briefing-tmp-*")) and not list((built / "pagefind").rglob(".briefing-tmp-*"))
 
 
+def test_an_index_rebuilt_leaves_no_files_of_the_earlier_one(tmp_path: Path) -> None:
+    """Pagefind names its fragments by their hashes: without pruning, every build added files forever."""
+    days = ("2024-12-01", "2026-11-21")
+    for day in days:  # one day, then the other beside it: the second index replaces the first
+        assert main(["build", "--facts", str(DEMO), "--out", str(tmp_path / "grown"), "--as-of", day, "-q", "--format", "html"]) == 0
+    assert main(["build", "--facts", str(DEMO), "--out", str(tmp_path / "fresh"), "--as-of", ",".join(days), "-q",
+                 "--format", "html"]) == 0
+
+    def index(out: Path) -> set[str]:
+        return {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+    assert index(tmp_path / "grown") == index(tmp_path / "fresh")
+
+
 # --- links work from any server, a subfolder, or disk ---------------------------------------------
 
 

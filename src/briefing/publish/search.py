@@ -11,7 +11,8 @@ Only the `<main data-pagefind-body>` of briefs and registers is indexed; the
 index pages, the feed and the PDFs are not. Result addresses are written
 relative to the site root (`north-korea-russia/2026-11-21.html`), so the site
 can move to any folder. The index files are staged in the build's transaction:
-they appear together with the pages they index, or not at all.
+they appear together with the pages they index, or not at all; an earlier
+index's files that the new one does not name are removed after the commit.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from briefing.foundation.errors import BuildStepError
 from briefing.foundation.layout import SEARCH_DIR
-from briefing.publish.transaction import Transaction
+from briefing.publish.transaction import TEMP_MARK, Transaction
 
 STEP = "indexing the site for search"
 ENTRY = "pagefind-entry.json"
@@ -38,6 +39,13 @@ def stage_index(out: Path, txn: Transaction, pages: dict[Path, Path]) -> None:
         target = out / SEARCH_DIR / rel
         if not target.is_file() or target.read_bytes() != data:
             txn.stage(target, data)
+    # Fragments of earlier indexes are named by their hashes and no entry names them any more: they go
+    # once the new index is in place, so that the folder does not grow with every build.
+    folder = out / SEARCH_DIR
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.relative_to(folder).as_posix() not in files and not path.name.startswith(TEMP_MARK):
+                txn.discard(path)
 
 
 def build_index(pages: dict[str, str]) -> dict[str, bytes]:

@@ -64,10 +64,15 @@ class Transaction:
         self.root = root
         self.staged: list[tuple[Path, Path]] = []
         self.created: list[Path] = []  # folders this transaction made, removed again by rollback
+        self.obsolete: list[Path] = []  # files the committed state no longer uses, removed after the renames
 
     def stage(self, path: Path, data: bytes) -> None:
         self.created.extend(p for p in (path.parent, *path.parent.parents) if not p.exists())  # before a write can fail
         self.staged.append((_temp_beside(path, data), path))
+
+    def discard(self, path: Path) -> None:
+        """Remove `path` once everything staged is in place (never before: a kill leaves one file too many, not one too few)."""
+        self.obsolete.append(path)
 
     def commit(self) -> list[Path]:
         done = []
@@ -81,8 +86,12 @@ class Transaction:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
+        for path in self.obsolete:
+            with contextlib.suppress(OSError):
+                path.unlink()
         self.staged = []
         self.created = []
+        self.obsolete = []
         return done
 
     def rollback(self) -> None:
@@ -95,6 +104,7 @@ class Transaction:
                 folder.rmdir()
         self.staged = []
         self.created = []
+        self.obsolete = []
 
 
 def clean_leftovers(root: Path) -> None:
