@@ -51,12 +51,13 @@ def test_an_engine_failure_comes_back_as_its_build_step() -> None:
 
 
 def test_a_worker_that_dies_is_a_failed_step_not_a_hang() -> None:
-    pool = Workers(1, warm=no_engine)
+    pool = Workers(1, warm=no_engine, name="chart")
     try:
         os.kill(pool.processes[0].pid, signal.SIGKILL)
         pool.processes[0].join()
-        with pytest.raises(BuildStepError, match="ended unexpectedly"):
+        with pytest.raises(BuildStepError, match="ended unexpectedly") as failed:
             pool.call(echo, "pdf", "ok").get()
+        assert failed.value.step == "a chart worker"
     finally:
         pool.close()
 
@@ -117,7 +118,7 @@ def test_charts_drawn_in_their_worker_are_the_bytes_drawn_here() -> None:
 
     series = charts.Series("Troops", "soldiers", (charts.Point(dt.date(2024, 10, 15), 2000.0, "C3", superseded=True),
                                                   charts.Point(dt.date(2025, 7, 2), 11000.0, "F3")))
-    pool = Workers(1, warm=workers._warm_charts, nice=5)
+    pool = Workers(1, warm=workers.warm_charts, nice=5)
     try:
         assert pool.draw([(series, "chart-a"), (series, "chart-b")]).get() == [
             charts.chart_svg(series, "chart-a"), charts.chart_svg(series, "chart-b")]

@@ -131,7 +131,7 @@ def _workers(options: Options, count: int) -> Any:
         formats = workers.Workers(min(options.jobs, count))
     charts = None
     if any(name in ("html", "pdf") for name in options.formats):
-        charts = workers.Workers(1, warm=workers._warm_charts, nice=CHART_WORKER_NICE)
+        charts = workers.Workers(1, warm=workers.warm_charts, nice=CHART_WORKER_NICE, name="chart")
     return workers.Pools(formats, charts)
 
 

@@ -49,13 +49,13 @@ def _start_worker(warm: Callable[[], None], nice: int) -> None:
         warm()
 
 
-def _warm_pdf() -> None:
+def warm_pdf() -> None:
     from briefing.render.formats.pdf import warm_up
 
     warm_up()
 
 
-def _warm_charts() -> None:
+def warm_charts() -> None:
     from briefing.render.charts import warm_up
 
     warm_up()
@@ -112,7 +112,7 @@ class Workers:
     workers' priority, for work started on the chance that it will be needed.
     """
 
-    def __init__(self, count: int, warm: Callable[[], None] = _warm_pdf, nice: int = 0) -> None:
+    def __init__(self, count: int, warm: Callable[[], None] = warm_pdf, nice: int = 0, name: str = "PDF") -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -134,6 +134,7 @@ class Workers:
         self.queue: deque[tuple[int, Callable[..., Any], tuple[Any, ...]]] = deque()
         self.results: dict[int, tuple[bool, Any]] = {}
         self.tasks = 0
+        self.name = name  # for messages: "a PDF worker ended unexpectedly"
 
     def submit(self, name: str, page: Page) -> _Pending:
         """Start one output as soon as a worker is free; `.get()` on the result gives its bytes."""
@@ -171,7 +172,7 @@ class Workers:
                 self.pipes[worker].send(task)  # an idle worker is reading: this does not wait for it
             except OSError:
                 code = self.processes[worker].exitcode
-                raise BuildStepError("a PDF worker", "", f"it ended unexpectedly (exit status {code})") from None
+                raise BuildStepError(f"a {self.name} worker", "", f"it ended unexpectedly (exit status {code})") from None
             self.busy[worker] = task[0]
 
     def _collect(self, block: bool) -> None:
@@ -184,7 +185,7 @@ class Workers:
                 task, done, value = pipe.recv()  # type: ignore[union-attr]
             except (EOFError, OSError):
                 code = self.processes[worker].exitcode
-                raise BuildStepError("a PDF worker", "", f"it ended unexpectedly (exit status {code})") from None
+                raise BuildStepError(f"a {self.name} worker", "", f"it ended unexpectedly (exit status {code})") from None
             self.results[task] = (done, value)
             del self.busy[worker]
             self.idle.append(worker)
