@@ -62,7 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for day in DAYS:
         code = main(["build", "--facts", str(DEMO), "--out", str(out), "--as-of", day, "--quiet"])
         assert code == 0, f"building the demo as of {day} failed"
-    # A second dossier whose key figures have a chart (the demo's metrics have one value each).
+    # A second dossier with more charts: disagreeing values, a superseded one, an estimate band.
     code = main(["build", "--facts", str(FIXTURE), "--out", str(out), "--as-of", CHART_DAY, "--format", "md,html", "--quiet"])
     assert code == 0, "building the fixture dossier failed"
     return out
