@@ -29,6 +29,7 @@ def test_a_row_becomes_points_current_superseded_and_disputed() -> None:
     assert by_value[30].superseded and not by_value[30].disputed
     assert by_value[45].day == dt.date(2024, 3, 15) and by_value[45].label.startswith("F")
     assert by_value[20].day == dt.date(2024, 3, 16)  # "2024-03": the middle of the month
+    assert by_value[20].when == "March 2024", "described as the brief dates it, not by the day it is drawn on"
     assert charts.chartable(series)
     assert not charts.chartable(charts.Series("x", None, series.points[:1]))
 
@@ -39,6 +40,7 @@ def test_chart_is_an_inline_svg_with_title_and_description() -> None:
     assert svg.startswith('<svg class="chart" role="img" aria-labelledby="chart-ships-held-title chart-ships-held-desc"')
     assert "<?xml" not in svg and "<!DOCTYPE" not in svg and " width=" not in svg.split(">", 1)[0]
     assert "diamonds are values other reports dispute" in svg and "shaded band" not in svg
+    assert "from February 2024 to March 2024" in svg  # month-dated facts, not the middle days they are drawn on
     assert svg == charts.chart_svg(series, "chart-ships-held")
 
 

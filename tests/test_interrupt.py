@@ -293,3 +293,25 @@ def test_a_signal_during_a_build_ends_it_cleanly(tmp_path: Path, signum: int) ->
     assert "Traceback" not in err, err
     assert "interrupted; nothing half-written was left behind" in err
     assert not list(out.rglob(f"{TEMP_MARK}*")), "staged files left behind"
+
+
+def test_ctrl_c_between_a_temp_file_and_its_listing_leaves_no_temp_file(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signal test found it now and then: Ctrl-C landing after a temp file was made, before the
+    transaction listed it. Here it lands there every time."""
+    from briefing.publish import transaction
+
+    made = transaction._temp_beside
+
+    def interrupted(path: Path, data: bytes) -> Path:
+        made(path, data)
+        raise KeyboardInterrupt
+
+    txn = transaction.Transaction(tmp_path)
+    txn.stage(tmp_path / "dossier" / "a.md", b"first")
+    monkeypatch.setattr(transaction, "_temp_beside", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        txn.stage(tmp_path / "dossier" / "b.md", b"second")
+    txn.rollback()
+    assert not list(tmp_path.rglob(f"{TEMP_MARK}*"))
+    assert not (tmp_path / "dossier").exists(), "the folder the transaction made goes too"

@@ -65,9 +65,11 @@ class Transaction:
         self.staged: list[tuple[Path, Path]] = []
         self.created: list[Path] = []  # folders this transaction made, removed again by rollback
         self.obsolete: list[Path] = []  # files the committed state no longer uses, removed after the renames
+        self.folders: set[Path] = set()  # every folder a temp file was made in
 
     def stage(self, path: Path, data: bytes) -> None:
         self.created.extend(p for p in (path.parent, *path.parent.parents) if not p.exists())  # before a write can fail
+        self.folders.add(path.parent)  # before the temp file exists: see `rollback`
         self.staged.append((_temp_beside(path, data), path))
 
     def discard(self, path: Path) -> None:
@@ -92,12 +94,20 @@ class Transaction:
         self.staged = []
         self.created = []
         self.obsolete = []
+        self.folders = set()
         return done
 
     def rollback(self) -> None:
         for tmp, _ in self.staged:
             with contextlib.suppress(OSError):
                 tmp.unlink()
+        # A Ctrl-C that lands between a temp file's creation and its listing in `staged` leaves one the
+        # list does not know: the folders staged into hold no other build's (the output folder is locked).
+        for folder in self.folders:
+            with contextlib.suppress(OSError):
+                for leftover in folder.glob(f"{TEMP_MARK}*"):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
         # A failed build leaves no new empty folders behind: deepest first, whatever order they were made in.
         for folder in sorted(set(self.created), key=lambda p: len(p.parts), reverse=True):
             with contextlib.suppress(OSError):
@@ -105,6 +115,7 @@ class Transaction:
         self.staged = []
         self.created = []
         self.obsolete = []
+        self.folders = set()
 
 
 def clean_leftovers(root: Path) -> None:

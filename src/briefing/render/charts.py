@@ -40,6 +40,7 @@ class Point:
     superseded: bool = False
     disputed: bool = False
     label: str = ""  # what a reader looks up, `F12`
+    when: str = ""  # the day as the brief words it (`2025` for a year, drawn at its middle); the day itself if empty
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,8 @@ def alt_text(series: Series) -> str:
     """One sentence a screen reader says for the chart: what it shows and over which days."""
     points = sorted(series.points, key=lambda p: p.day)
     first, last = points[0], points[-1]
-    return (f"Chart of {series.label}: {len(points)} reported values from {_day(first.day)} to {_day(last.day)}, "
+    return (f"Chart of {series.label}: {len(points)} reported values from {first.when or _day(first.day)} to "
+            f"{last.when or _day(last.day)}, "
             f"from {_number(first.value)} to {_number(last.value)}{' ' + series.unit if series.unit else ''}.")
 
 
@@ -212,7 +214,8 @@ def series_from_row(row: Any) -> Series:
             continue
         day = span[0] + (span[1] - span[0]) / 2
         points.append(Point(day=day, value=float(figure.value), grade=view.grade, superseded=id(view) not in current,
-                            disputed=disputed and id(view) in current, label=f"F{view.number}"))
+                            disputed=disputed and id(view) in current, label=f"F{view.number}",
+                            when=_day(view.fact.date) if view.fact.date else _day(view.known_from)))
     return Series(label=row.metric.label, unit=row.metric.unit, points=tuple(points), estimate=_band(row, points))
 
 
@@ -229,7 +232,7 @@ def _band(row: Any, points: list[Point]) -> Band | None:
     return Band(start=start, end=end, low=float(low), high=float(high), value=float(estimate.value))
 
 
-def _day(day: dt.date) -> str:
+def _day(day: Any) -> str:
     from briefing.render.text import long_date
 
     return long_date(day)
