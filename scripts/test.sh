@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what the test suite needs on a fresh Debian machine, then run it.
 # Python packages come from PyPI; Chromium, its driver and poppler from Debian
-# (installed only when running as root and missing), npm too, for axe-core. Extra arguments go to pytest.
+# (installed only when running as root and missing), npm too, for axe-core. Extra arguments go to pytest,
+# which runs one test process per core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +29,5 @@ if [ "$axe_wanted" != "$axe_found" ] && command -v npm >/dev/null 2>&1; then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore -e '.[test]'
-exec python3 -m pytest "$@"
+# One test process per core; a file's tests stay together, so its shared fixtures are built once.
+exec python3 -m pytest -n auto --dist loadfile "$@"
