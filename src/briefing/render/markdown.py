@@ -17,6 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
+from briefing.render.inline import FastInline, number_citations
 from briefing.render.markers import MARK, strip
 from briefing.render.text import md_inline
 
@@ -38,6 +39,7 @@ class _Anchors(Treeprocessor):
     """
 
     def run(self, root: ET.Element) -> None:
+        number_citations(root)
         marked = _read_marks(root)
         _label_items(root, marked)
         _widen_long_numbers(root)
@@ -263,9 +265,15 @@ def _wrap_parts(root: ET.Element) -> None:
 
 
 class _AnchorsExtension(Extension):
+    def __init__(self, footnotes: FootnoteExtension) -> None:
+        super().__init__()
+        self.footnotes = footnotes
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - python-markdown's name
         # After the footnotes (50), inline (20), prettify (10) and toc (5) passes, before unescaping (0).
         md.treeprocessors.register(_Anchors(md), "brief_anchors", 4)
+        # The template's own inline forms, after the endnotes are gathered (50) and before the inline pass (20).
+        md.treeprocessors.register(FastInline(md, self.footnotes), "brief_fast_inline", 21)
 
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
@@ -307,8 +315,8 @@ def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str
     footnotes = _Footnotes(PLACE_MARKER=MARK.endnotes, BACKLINK_TEXT="\u21a9\ufe0e",
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
     md = markdown.Markdown(
-        extensions=[footnotes, "tables", "toc", _AnchorsExtension()],
-        extension_configs={"toc": {"permalink": False, "slugify": _slug}},
+        extensions=[footnotes, "tables", "toc", _AnchorsExtension(footnotes)],
+        extension_configs={"toc": {"permalink": False, "slugify": _slug, "marker": ""}},  # no `[TOC]` to look for
         output_format="html",
     )
     html = sanitize(retarget(strip(md.convert(text)), elsewhere))
