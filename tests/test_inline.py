@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import random
 import re
 
@@ -10,7 +11,7 @@ import pytest
 from markdown.extensions.footnotes import FootnoteExtension
 
 from briefing.render import inline as render_inline
-from briefing.render.markdown import markdown_to_html
+from briefing.render.markdown import _slug, markdown_to_html, markdown_with_contents
 from briefing.render.markers import MARK as M
 from test_golden import CASES, Case, rendered
 
@@ -82,3 +83,18 @@ def test_citations_are_numbered_in_page_order() -> None:
     assert ids == ["fnref:1", "fnref2:1", "fnref3:1"]
     assert html.index('id="fnref:1"') < html.index('id="f1"')
     assert html.count('class="footnote-backref"') == 1 and 'href="#fnref:1"' in html
+
+
+def test_headings_get_the_ids_and_names_the_toc_extension_gives() -> None:
+    """Plain headings are read directly, any other as python-markdown's `toc` extension reads it: same ids, same parts."""
+    headings = ["Section one", "Section one", "Troops & tanks", "Troops *and* tanks", "A [link](#f1) here", "Cited[^1]",
+                "Fish \\*and\\* chips", "Café — “quoted”", "x_y_z", "<b>bold</b>", "Section one"]
+    text = "".join(f"## {h}\n\nText.\n\n### Sub {h}\n\n" for h in headings) + f"{M.endnotes}\n\n[^1]: Note.\n"
+    html, parts = markdown_with_contents(text)
+    reference = markdown.Markdown(extensions=["footnotes", "tables", "toc"], extension_configs={"toc": {"slugify": _slug}})
+    reference.convert(text)
+    tokens = [t for top in reference.toc_tokens for t in (top, *top["children"])]  # type: ignore[attr-defined]
+    expected = [(t["id"], html_lib.unescape(t["name"])) for t in tokens if t["level"] == 2]
+    assert parts == expected
+    assert [i for i, _ in parts][:3] == ["section-one", "section-one_1", "troops-tanks"]
+    assert re.findall(r'<h3 id="([^"]+)"', html) == [t["id"] for t in tokens if t["level"] == 3]

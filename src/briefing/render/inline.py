@@ -1,4 +1,5 @@
-"""The inline Markdown the brief's template writes, made into elements directly instead of by python-markdown's inline pass.
+"""The inline Markdown the brief's template writes, made into elements directly instead of by python-markdown's inline pass;
+and the headings' ids without the table-of-contents extension.
 
 python-markdown tries its sixteen inline patterns on every text of the page,
 one after the other, which costs about a millisecond a fact: a brief of 6,000
@@ -14,15 +15,23 @@ and on random text.
 Footnote references converted here are numbered in the order they are met,
 which is not python-markdown's (it walks the tree breadth first); the HTML pass
 gives every reference its final id in page order afterwards (`number_citations`).
+
+The headings' ids and the page's parts (`Headings`) are what python-markdown's
+`toc` extension gives, which serializes every heading to read its text (a
+second of a brief with 6,000 sections) and builds a table of contents the page
+template draws itself.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 
 import markdown
+from markdown.extensions import toc
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -122,3 +131,35 @@ def number_citations(root: ET.Element) -> None:
         note = ref.split(":", 1)[1]
         seen[note] += 1
         sup.set("id", f"fnref:{note}" if seen[note] == 1 else f"fnref{seen[note]}:{note}")
+
+
+_HEADING = re.compile(r"h[1-6]")
+
+
+class Headings(Treeprocessor):
+    """Where the `toc` extension ran (priority 5): an id on each heading, and the page's parts in `parts`.
+
+    A heading whose text this module converted (plain words, nothing inside)
+    is its own name; any other is read as the extension reads it.
+    """
+
+    def __init__(self, md: markdown.Markdown, slugify: Callable[[str, str], str]) -> None:
+        super().__init__(md)
+        self.slugify = slugify
+        self.parts: list[tuple[str, str]] = []  # (id, name as HTML) of each `##` heading, in page order
+
+    def run(self, root: ET.Element) -> None:
+        used = {el.attrib["id"] for el in root.iter() if "id" in el.attrib}
+        counters: dict[str, int] = {}
+        self.parts = []
+        for el in root.iter():
+            if not isinstance(el.tag, str) or not _HEADING.fullmatch(el.tag):
+                continue
+            if isinstance(el.text, AtomicString) and not len(el):
+                name = " ".join(el.text.split())
+            else:
+                name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(el), self.md))
+            if "id" not in el.attrib:
+                el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), "-"), used, counters)
+            if el.tag == "h2":
+                self.parts.append((toc.unescape(el.attrib["id"]), name))

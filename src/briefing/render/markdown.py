@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
-from briefing.render.inline import FastInline, number_citations
+from briefing.render.inline import FastInline, Headings, number_citations
 from briefing.render.markers import MARK, strip
 from briefing.render.text import md_inline
 
@@ -274,6 +274,8 @@ class _AnchorsExtension(Extension):
         md.treeprocessors.register(_Anchors(md), "brief_anchors", 4)
         # The template's own inline forms, after the endnotes are gathered (50) and before the inline pass (20).
         md.treeprocessors.register(FastInline(md, self.footnotes), "brief_fast_inline", 21)
+        self.headings = Headings(md, _slug)  # where the toc extension would run
+        md.treeprocessors.register(self.headings, "brief_headings", 5)
 
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
@@ -314,18 +316,10 @@ def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str
     """`markdown_to_html`, and the page's parts for a table of contents: (id, heading text) of each `##` heading."""
     footnotes = _Footnotes(PLACE_MARKER=MARK.endnotes, BACKLINK_TEXT="\u21a9\ufe0e",
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
-    md = markdown.Markdown(
-        extensions=[footnotes, "tables", "toc", _AnchorsExtension(footnotes)],
-        extension_configs={"toc": {"permalink": False, "slugify": _slug, "marker": ""}},  # no `[TOC]` to look for
-        output_format="html",
-    )
+    anchors = _AnchorsExtension(footnotes)
+    md = markdown.Markdown(extensions=[footnotes, "tables", anchors], output_format="html")
     html = sanitize(retarget(strip(md.convert(text)), elsewhere))
-    return html, [(token["id"], html_lib.unescape(strip(token["name"]))) for token in _flatten(md.toc_tokens) if token["level"] == 2]
-
-
-def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """python-markdown's nested table of contents as one list, in page order."""
-    return [t for token in tokens for t in (token, *_flatten(token["children"]))]
+    return html, [(part, html_lib.unescape(strip(name))) for part, name in anchors.headings.parts]
 
 
 class _Footnotes(FootnoteExtension):
