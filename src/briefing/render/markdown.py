@@ -318,8 +318,20 @@ def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
     anchors = _AnchorsExtension(footnotes)
     md = markdown.Markdown(extensions=[footnotes, "tables", anchors], output_format="html")
+    md.block_level_elements = _Tags(md.block_level_elements)
     html = sanitize(retarget(strip(md.convert(text)), elsewhere))
     return html, [(part, html_lib.unescape(strip(name))) for part, name in anchors.headings.parts]
+
+
+class _Tags(list[str]):
+    """python-markdown's list of block-level tags, looked up in a set: it asks for every element, several times."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(tags)
+        self.known = frozenset(tags)
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self.known
 
 
 class _Footnotes(FootnoteExtension):
