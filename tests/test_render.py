@@ -275,6 +275,14 @@ def test_plain_statements_skip_markdown_with_the_same_bytes() -> None:
         assert rm.inline_html(text) == through_markdown(text), repr(text)
     assert plain > 100, "the sample must reach the fast path"
     assert rm.inline_html("1. The ministry said: “yes” (twice) — 40 % of 2,000!") == "1. The ministry said: “yes” (twice) — 40 % of 2,000!"
+    words = ["troops", "*trucks*", "**many**", "* a*", "*a *", "*a**b*", "**a*b**", "x_y", "*a_b*", "***c***", "- list", "1.",
+             "[F1](#f1)", "*", "**", "«", "`", "<i>", "(*yes*)", "“*so*”", "1990.", "# head", "\\*", "*é*", "*2,000!*"]
+    emphasized = 0
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        emphasized += rm.emphasis_html(rm.md_inline(text)) is not None and "*" in text
+        assert rm.inline_html(text) == through_markdown(text), repr(text)
+    assert emphasized > 100, "the sample must reach the emphasis path"
 
 
 def test_analyst_markdown_with_nothing_to_escape_skips_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:

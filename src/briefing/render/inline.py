@@ -118,6 +118,26 @@ class FastInline(Treeprocessor):
         return link
 
 
+def emphasis_html(line: str) -> str | None:
+    """One line of inline Markdown made only of plain words, `*emphasis*` and `**strong**`, as HTML; else None.
+
+    For the fact register's statements: the plain ones skip Markdown already,
+    and nearly all the others only emphasize a word.
+    """
+    if "_" in line:
+        return None
+    out: list[str] = []
+    at = 0
+    while at < len(line):
+        m = _TOKEN.match(line, at)
+        if m is None or m.lastgroup not in ("plain", "strong", "em"):
+            return None
+        kind, text = m.lastgroup, m.group(m.lastgroup)
+        out.append(text if kind == "plain" else f"<{kind}>{text}</{kind}>")
+        at = m.end()
+    return "".join(out)
+
+
 def number_citations(root: ET.Element) -> None:
     """Each footnote reference's id in page order: the first citation of note 3 is `fnref:3`, the next `fnref2:3`...
 

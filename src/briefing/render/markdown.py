@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
-from briefing.render.inline import FastInline, Headings, number_citations
+from briefing.render.inline import FastInline, Headings, emphasis_html, number_citations
 from briefing.render.markers import MARK, strip
 from briefing.render.text import md_inline
 
@@ -383,12 +383,17 @@ _PLAIN = re.compile(r"[\w .,;:'\"?!()%/+=$@\-–—‘’“”…°]*")  # one 
 def inline_html(text: Any) -> Markup:
     """One analyst statement as sanitized inline HTML: the same inline Markdown rules as in the brief.
 
-    Most statements are plain sentences; those skip the Markdown and HTML
-    passes (a register of 100,000 facts spent most of its time there) and give
-    the same bytes, which the tests check on random text.
+    Most statements are plain sentences, and most others only emphasize a
+    word; those skip the Markdown and HTML passes (a register of 100,000 facts
+    spent most of its time there) and give the same bytes, which the tests
+    check on random text.
     """
     line = " ".join(str(text).split())
     if "_" not in line and _PLAIN.fullmatch(line):
         return Markup(line)
-    html = _INLINE.reset().convert(md_inline(text)).removeprefix("<p>").removesuffix("</p>")
+    markdown_line = md_inline(text)
+    emphasized = emphasis_html(markdown_line)  # a word in *emphasis*: most of the others
+    if emphasized is not None:
+        return Markup(emphasized)
+    html = _INLINE.reset().convert(markdown_line).removeprefix("<p>").removesuffix("</p>")
     return Markup(sanitize(html))
