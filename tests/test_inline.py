@@ -98,3 +98,17 @@ def test_headings_get_the_ids_and_names_the_toc_extension_gives() -> None:
     assert parts == expected
     assert [i for i, _ in parts][:3] == ["section-one", "section-one_1", "troops-tanks"]
     assert re.findall(r'<h3 id="([^"]+)"', html) == [t["id"] for t in tokens if t["level"] == 3]
+
+
+def test_the_cheaper_passes_change_nothing() -> None:
+    """Unescaping skips text without an escape; block-level tags are looked up in a set: same answers as python-markdown's own."""
+    from markdown.treeprocessors import UnescapeTreeprocessor
+    from markdown.util import STX
+
+    md = markdown.Markdown()
+    own, ours = UnescapeTreeprocessor(md), render_inline.Unescape(md)
+    for text in ("plain", f"a {STX}42\x03 b", f"{STX}92\x03{STX}42\x03", ""):
+        assert ours.unescape(text) == own.unescape(text)
+    assert markdown_to_html("## A \\*starred\\* title\n\nSo \\_it\\_ \\[is\\].\n").count("*starred*") == 1
+    tags = render_inline.BlockTags(md.block_level_elements)
+    assert all(tag in tags for tag in md.block_level_elements) and "span" not in tags and "em" not in tags

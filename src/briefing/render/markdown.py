@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
-from briefing.render.inline import FastInline, Headings, emphasis_html, number_citations
+from briefing.render.inline import BlockTags, FastInline, Headings, Unescape, emphasis_html, number_citations
 from briefing.render.markers import MARK, strip
 from briefing.render.text import md_inline
 
@@ -276,6 +276,7 @@ class _AnchorsExtension(Extension):
         md.treeprocessors.register(FastInline(md, self.footnotes), "brief_fast_inline", 21)
         self.headings = Headings(md, _slug)  # where the toc extension would run
         md.treeprocessors.register(self.headings, "brief_headings", 5)
+        md.treeprocessors.register(Unescape(md), "unescape", 0)  # in place of python-markdown's own
 
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
@@ -318,20 +319,9 @@ def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
     anchors = _AnchorsExtension(footnotes)
     md = markdown.Markdown(extensions=[footnotes, "tables", anchors], output_format="html")
-    md.block_level_elements = _Tags(md.block_level_elements)
+    md.block_level_elements = BlockTags(md.block_level_elements)
     html = sanitize(retarget(strip(md.convert(text)), elsewhere))
     return html, [(part, html_lib.unescape(strip(name))) for part, name in anchors.headings.parts]
-
-
-class _Tags(list[str]):
-    """python-markdown's list of block-level tags, looked up in a set: it asks for every element, several times."""
-
-    def __init__(self, tags: list[str]) -> None:
-        super().__init__(tags)
-        self.known = frozenset(tags)
-
-    def __contains__(self, tag: object) -> bool:
-        return tag in self.known
 
 
 class _Footnotes(FootnoteExtension):
