@@ -275,6 +275,28 @@ def test_plain_statements_skip_markdown_with_the_same_bytes() -> None:
         assert rm.inline_html(text) == through_markdown(text), repr(text)
     assert plain > 100, "the sample must reach the fast path"
     assert rm.inline_html("1. The ministry said: “yes” (twice) — 40 % of 2,000!") == "1. The ministry said: “yes” (twice) — 40 % of 2,000!"
+    words = ["troops", "*trucks*", "**many**", "* a*", "*a *", "*a**b*", "**a*b**", "x_y", "*a_b*", "***c***", "- list", "1.",
+             "[F1](#f1)", "*", "**", "«", "`", "<i>", "(*yes*)", "“*so*”", "1990.", "# head", "\\*", "*é*", "*2,000!*"]
+    emphasized = 0
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        emphasized += rm.emphasis_html(rm.md_inline(text)) is not None and "*" in text
+        assert rm.inline_html(text) == through_markdown(text), repr(text)
+    assert emphasized > 100, "the sample must reach the emphasis path"
+
+
+def test_analyst_markdown_with_nothing_to_escape_skips_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`md_inline` returns a line holding none of the characters it escapes as it is: the same as its full walk."""
+    import random
+
+    rng = random.Random(14)
+    alphabet = "aZé9 .,;:'\"?!()%/+=$@-–—#>*_&<\\ 1234567890\t\ue001[]`|^"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(3000)]
+    texts += ["- a list", "1. a number", "# a heading", "> a quote", "---", "    indented"]
+    fast = [render_text.md_inline(t) for t in texts]
+    monkeypatch.setattr(render_text, "_ESCAPED_HERE", re.compile(""))  # every line takes the walk
+    assert [render_text.md_inline(t) for t in texts] == fast
+    assert sum(not re.search(r"[|`\[\]]", t) for t in texts) > 1000, "the sample must reach the fast path"
 
 
 def test_compiled_templates_are_kept_between_runs_and_never_stale(tmp_path: Path) -> None:

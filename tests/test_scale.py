@@ -10,6 +10,7 @@ machine, fast or loaded, without flaking on noise.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ import pytest
 from briefing.brief.select import select_brief
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.validate import load_dossier
+from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.errors import SUGGESTION_SEARCHES, Problems
 from briefing.render.templates import environment, render_brief, render_register
 
@@ -131,20 +133,36 @@ def test_a_huge_sexagesimal_number_is_refused_at_the_scanner(tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_many_sections_times_many_facts_render_linearly(tmp_path: Path) -> None:
-    """6,000 sections and 6,000 facts took 38 s to build as Markdown and HTML (check: 0.9 s)."""
+    """6,000 sections and 6,000 facts took 38 s to build as Markdown and HTML (check: 0.9 s).
+
+    The brief's Markdown, its HTML page and the fact register, as `build` renders
+    them: about what the same facts cost in one section, and twice the time for
+    twice the sections and facts (quadratic would be four times). Each timing is
+    the best of three, so that a busy machine does not decide.
+    """
     env = environment()
 
     def build(folder: Path) -> float:
         _, dossier, _ = load(folder)
         assert dossier is not None
-        seconds, _ = timed(lambda: render_brief(select_brief(dossier, dt.date(2026, 6, 30)), env, ("md",)))
-        return seconds
+
+        def render() -> None:
+            brief = select_brief(dossier, dt.date(2026, 6, 30))
+            rendered = render_brief(brief, env, ("md", "html"))
+            assert rendered.html.count('class="part part-section-') == len(brief.sections)
+            render_register(brief, env)
+
+        def once() -> float:
+            with no_cyclic_gc():  # as `build` renders
+                seconds, _ = timed(render)
+            gc.unfreeze()  # the collector back for the rest of the tests
+            return seconds
+
+        return min(once() for _ in range(3))
 
     build(shapes.many_sections(tmp_path / "warm", sections=10, facts=100))  # templates compiled once, outside the timing
     base = build(shapes.many_sections(tmp_path / "one", sections=1, facts=2000))
     seconds = build(shapes.many_sections(tmp_path / "many", sections=2000, facts=2000))
-    assert seconds < BOUND * base, (seconds, base)
-    _, dossier, _ = load(tmp_path / "many")
-    assert dossier is not None
-    register, _ = timed(lambda: render_register(select_brief(dossier, dt.date(2026, 6, 30)), env))
-    assert register < BOUND * base, (register, base)
+    doubled = build(shapes.many_sections(tmp_path / "twice", sections=4000, facts=4000))
+    assert seconds < 3 * base, (seconds, base)  # a section costs about what a fact costs, not ten
+    assert doubled < 2.7 * seconds, (doubled, seconds)

@@ -17,6 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
+from briefing.render.inline import BlockTags, FastInline, Headings, Unescape, emphasis_html, number_citations
 from briefing.render.markers import MARK, strip
 from briefing.render.text import md_inline
 
@@ -38,6 +39,7 @@ class _Anchors(Treeprocessor):
     """
 
     def run(self, root: ET.Element) -> None:
+        number_citations(root)
         marked = _read_marks(root)
         _label_items(root, marked)
         _widen_long_numbers(root)
@@ -263,9 +265,18 @@ def _wrap_parts(root: ET.Element) -> None:
 
 
 class _AnchorsExtension(Extension):
+    def __init__(self, footnotes: FootnoteExtension) -> None:
+        super().__init__()
+        self.footnotes = footnotes
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - python-markdown's name
         # After the footnotes (50), inline (20), prettify (10) and toc (5) passes, before unescaping (0).
         md.treeprocessors.register(_Anchors(md), "brief_anchors", 4)
+        # The template's own inline forms, after the endnotes are gathered (50) and before the inline pass (20).
+        md.treeprocessors.register(FastInline(md, self.footnotes), "brief_fast_inline", 21)
+        self.headings = Headings(md, _slug)  # where the toc extension would run
+        md.treeprocessors.register(self.headings, "brief_headings", 5)
+        md.treeprocessors.register(Unescape(md), "unescape", 0)  # in place of python-markdown's own
 
 
 ALLOWED_TAGS = {"a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
@@ -306,18 +317,11 @@ def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str
     """`markdown_to_html`, and the page's parts for a table of contents: (id, heading text) of each `##` heading."""
     footnotes = _Footnotes(PLACE_MARKER=MARK.endnotes, BACKLINK_TEXT="\u21a9\ufe0e",
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
-    md = markdown.Markdown(
-        extensions=[footnotes, "tables", "toc", _AnchorsExtension()],
-        extension_configs={"toc": {"permalink": False, "slugify": _slug}},
-        output_format="html",
-    )
+    anchors = _AnchorsExtension(footnotes)
+    md = markdown.Markdown(extensions=[footnotes, "tables", anchors], output_format="html")
+    md.block_level_elements = BlockTags(md.block_level_elements)
     html = sanitize(retarget(strip(md.convert(text)), elsewhere))
-    return html, [(token["id"], html_lib.unescape(strip(token["name"]))) for token in _flatten(md.toc_tokens) if token["level"] == 2]
-
-
-def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """python-markdown's nested table of contents as one list, in page order."""
-    return [t for token in tokens for t in (token, *_flatten(token["children"]))]
+    return html, [(part, html_lib.unescape(strip(name))) for part, name in anchors.headings.parts]
 
 
 class _Footnotes(FootnoteExtension):
@@ -369,12 +373,17 @@ _PLAIN = re.compile(r"[\w .,;:'\"?!()%/+=$@\-–—‘’“”…°]*")  # one 
 def inline_html(text: Any) -> Markup:
     """One analyst statement as sanitized inline HTML: the same inline Markdown rules as in the brief.
 
-    Most statements are plain sentences; those skip the Markdown and HTML
-    passes (a register of 100,000 facts spent most of its time there) and give
-    the same bytes, which the tests check on random text.
+    Most statements are plain sentences, and most others only emphasize a
+    word; those skip the Markdown and HTML passes (a register of 100,000 facts
+    spent most of its time there) and give the same bytes, which the tests
+    check on random text.
     """
     line = " ".join(str(text).split())
     if "_" not in line and _PLAIN.fullmatch(line):
         return Markup(line)
-    html = _INLINE.reset().convert(md_inline(text)).removeprefix("<p>").removesuffix("</p>")
+    markdown_line = md_inline(text)
+    emphasized = emphasis_html(markdown_line)  # a word in *emphasis*: most of the others
+    if emphasized is not None:
+        return Markup(emphasized)
+    html = _INLINE.reset().convert(markdown_line).removeprefix("<p>").removesuffix("</p>")
     return Markup(sanitize(html))

@@ -216,6 +216,9 @@ def _unpaired_ticks(line: str) -> set[int]:
     return lone
 
 
+_ESCAPED_HERE = re.compile(r"[|`\[\]]")  # the characters md_inline's walk may escape
+
+
 def md_inline(text: Any) -> str:
     """An analyst's inline Markdown on one line, unable to reach past its place (see SECURITY.md).
 
@@ -226,6 +229,8 @@ def md_inline(text: Any) -> str:
     that close no code span are shown as the text the analyst typed.
     """
     line = " ".join(unmark(str(text)).split()).replace("<", "&lt;")
+    if not _ESCAPED_HERE.search(line):  # nothing the loop below would escape (most statements): spare the walk
+        return _block_safe(line)
     lone = _unpaired_ticks(line) if "`" in line else set()
     out: list[str] = []
     backslashes = 0  # run of backslashes just before the current character

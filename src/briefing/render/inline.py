@@ -1,0 +1,203 @@
+"""Faster equivalents of python-markdown's slowest passes on a brief: the template's inline forms, heading ids, unescaping.
+
+python-markdown tries its sixteen inline patterns on every text of the page,
+one after the other, which costs about a millisecond a fact: a brief of 6,000
+facts spent most of its HTML time there. Nearly every text of a brief is made
+of the few forms the template writes around plain analyst words: `**strong**`,
+`*emphasis*`, footnote references `[^3]` and links `[F12](#f12)`. This pass
+converts such a text into the same elements python-markdown makes and marks
+them done (AtomicString), so the inline pass skips them; a text with anything
+else (a backslash, an underscore, raw HTML, an image, a line break...) is left
+to python-markdown whole. The tests compare both ways on the bundled dossiers
+and on random text.
+
+Footnote references converted here are numbered in the order they are met,
+which is not python-markdown's (it walks the tree breadth first); the HTML pass
+gives every reference its final id in page order afterwards (`number_citations`).
+
+The headings' ids and the page's parts (`Headings`) are what python-markdown's
+`toc` extension gives, which serializes every heading to read its text (a
+second of a brief with 6,000 sections) and builds a table of contents the page
+template draws itself. The last two (`Unescape`, `BlockTags`) only skip work
+that cannot change anything.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable
+
+import markdown
+from markdown.extensions import toc
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+from markdown.util import STX, AtomicString
+
+from briefing.render.markers import ALL
+
+# Characters that are never Markdown or HTML syntax in running text (no `_`, `*`, `[`, `]`, `\`, `<`, `&`, backtick,
+# `!`, line breaks), and the template's marks. `\w` would admit `_`: texts holding one are refused first.
+_CHAR = rf"[\w .,;:'\"?()%/+=$@\-–—‘’“”…°·→{ALL}]"
+_TOKEN = re.compile(
+    rf"(?P<plain>{_CHAR}+)"
+    rf"|\*\*(?P<strong>(?!\s){_CHAR}+?(?<!\s))\*\*(?!\*)"
+    rf"|\*(?P<em>(?!\s){_CHAR}+?(?<!\s))\*(?!\*)"
+    r"|\[\^(?P<note>[\w-]+)\]"
+    rf"|\[(?P<label>(?!\^){_CHAR}+)\]\((?P<href>[\w#.:/-]+)\)"
+)
+
+
+class FastInline(Treeprocessor):
+    """Before python-markdown's inline pass (priority 20): the texts made only of the template's own forms."""
+
+    def __init__(self, md: markdown.Markdown, footnotes: FootnoteExtension) -> None:
+        super().__init__(md)
+        self.footnotes = footnotes
+
+    def run(self, root: ET.Element) -> None:
+        if not self.footnotes.getConfig("USE_DEFINITION_ORDER"):  # numbers by first reference: python-markdown's job
+            return
+        numbers = {note: index + 1 for index, note in enumerate(self.footnotes.footnotes)}
+        for el in list(root.iter()):
+            text = el.text
+            if not text or isinstance(text, AtomicString) or el.tag in ("code", "pre") or len(el):
+                continue
+            parts = self._convert(text, numbers)
+            if parts is None:
+                continue
+            head, children = parts
+            el.text = AtomicString(head)
+            el.extend(children)
+
+    def _convert(self, text: str, numbers: dict[str, int]) -> tuple[str, list[ET.Element]] | None:
+        """The text before the first element and the elements (their tails set), or None when python-markdown must do it."""
+        if "_" in text:
+            return None
+        head = ""
+        children: list[ET.Element] = []
+        at = 0
+        while at < len(text):
+            m = _TOKEN.match(text, at)
+            if m is None:
+                return None
+            at = m.end()
+            if m.lastgroup == "plain":
+                if children:
+                    children[-1].tail = AtomicString(m.group("plain"))
+                else:
+                    head = m.group("plain")
+                continue
+            el = self._element(m, numbers)
+            if el is None:
+                return None
+            children.append(el)
+        return head, children
+
+    def _element(self, m: re.Match[str], numbers: dict[str, int]) -> ET.Element | None:
+        kind = m.lastgroup
+        if kind in ("strong", "em"):
+            el = ET.Element(kind)
+            el.text = AtomicString(m.group(kind))
+            return el
+        if kind == "note":
+            note = m.group("note")
+            if note not in numbers:
+                return None
+            sup = ET.Element("sup")
+            link = ET.SubElement(sup, "a")
+            sup.set("id", self.footnotes.makeFootnoteRefId(note, found=True))
+            link.set("href", "#" + self.footnotes.makeFootnoteId(note))
+            link.set("class", "footnote-ref")
+            link.text = AtomicString(self.footnotes.getConfig("SUPERSCRIPT_TEXT").format(numbers[note]))
+            return sup
+        link = ET.Element("a", {"href": m.group("href")})
+        link.text = AtomicString(m.group("label"))
+        return link
+
+
+def emphasis_html(line: str) -> str | None:
+    """One line of inline Markdown made only of plain words, `*emphasis*` and `**strong**`, as HTML; else None.
+
+    For the fact register's statements: the plain ones skip Markdown already,
+    and nearly all the others only emphasize a word.
+    """
+    if "_" in line:
+        return None
+    out: list[str] = []
+    at = 0
+    while at < len(line):
+        m = _TOKEN.match(line, at)
+        if m is None or m.lastgroup not in ("plain", "strong", "em"):
+            return None
+        kind, text = m.lastgroup, m.group(m.lastgroup)
+        out.append(text if kind == "plain" else f"<{kind}>{text}</{kind}>")
+        at = m.end()
+    return "".join(out)
+
+
+def number_citations(root: ET.Element) -> None:
+    """Each footnote reference's id in page order: the first citation of note 3 is `fnref:3`, the next `fnref2:3`...
+
+    The endnote's back link goes to `fnref:3`: the citation a reader meets first.
+    """
+    seen: Counter[str] = Counter()
+    for sup in root.iter("sup"):
+        ref = sup.get("id") or ""
+        if not ref.startswith("fnref") or ":" not in ref:
+            continue
+        note = ref.split(":", 1)[1]
+        seen[note] += 1
+        sup.set("id", f"fnref:{note}" if seen[note] == 1 else f"fnref{seen[note]}:{note}")
+
+
+_HEADING = re.compile(r"h[1-6]")
+
+
+class Headings(Treeprocessor):
+    """Where the `toc` extension ran (priority 5): an id on each heading, and the page's parts in `parts`.
+
+    A heading whose text this module converted (plain words, nothing inside)
+    is its own name; any other is read as the extension reads it.
+    """
+
+    def __init__(self, md: markdown.Markdown, slugify: Callable[[str, str], str]) -> None:
+        super().__init__(md)
+        self.slugify = slugify
+        self.parts: list[tuple[str, str]] = []  # (id, name as HTML) of each `##` heading, in page order
+
+    def run(self, root: ET.Element) -> None:
+        used = {el.attrib["id"] for el in root.iter() if "id" in el.attrib}
+        counters: dict[str, int] = {}
+        self.parts = []
+        for el in root.iter():
+            if not isinstance(el.tag, str) or not _HEADING.fullmatch(el.tag):
+                continue
+            if isinstance(el.text, AtomicString) and not len(el):
+                name = " ".join(el.text.split())
+            else:
+                name = toc.strip_tags(toc.render_inner_html(toc.remove_fnrefs(el), self.md))
+            if "id" not in el.attrib:
+                el.attrib["id"] = toc.unique(self.slugify(html.unescape(name), "-"), used, counters)
+            if el.tag == "h2":
+                self.parts.append((toc.unescape(el.attrib["id"]), name))
+
+
+class Unescape(UnescapeTreeprocessor):
+    """python-markdown's last pass (backslash escapes back to characters), with no regex run on text that has none."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if STX in text else text
+
+
+class BlockTags(list[str]):
+    """python-markdown's list of block-level tags, looked up in a set: it asks for every element, several times."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(tags)
+        self.known = frozenset(tags)
+
+    def __contains__(self, tag: object) -> bool:
+        return tag in self.known
