@@ -299,6 +299,26 @@ def test_analyst_markdown_with_nothing_to_escape_skips_the_walk(monkeypatch: pyt
     assert sum(not re.search(r"[|`\[\]]", t) for t in texts) > 1000, "the sample must reach the fast path"
 
 
+def test_an_analysts_emphasis_never_reaches_the_templates_own_after_it() -> None:
+    """Whatever emphasis a field opens, the template's "*(according to ...)* *Grade F3*" after it stays whole:
+    a field whose `*`/`_` runs do not pair up within it shows them as typed."""
+    import random
+
+    import markdown
+
+    rng = random.Random(203)
+    words = ["a", "*b*", "**c**", "*", "**", "***", "_", "__", "x_y", "_d_", "**a*b**", "*a**b*", "`c*d`", "\\*", "(*e*)",
+             "2 * 3", "[^2]", "**F7**", "*f", "g*", "_h", "i_"]
+    md = markdown.Markdown()
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 7)))
+        html = md.reset().convert(render_text.md_inline(text) + " *(according to X)* *Grade F3*")
+        assert html.endswith(" <em>(according to X)</em> <em>Grade F3</em></p>"), (text, html)
+        assert "zzwxh" not in html, (text, html)
+    assert render_text.md_inline("*kept* and **kept**") == "*kept* and **kept**", "balanced emphasis is the analyst's"
+    assert render_text.md_inline("**a*b**") == "\\*\\*a\\*b\\*\\*"
+
+
 def test_compiled_templates_are_kept_between_runs_and_never_stale(tmp_path: Path) -> None:
     """A second run loads the compiled template from the folder; a changed template is compiled again."""
     folder, compiled = tmp_path / "templates", tmp_path / "compiled"

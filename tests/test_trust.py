@@ -253,6 +253,24 @@ def test_an_unbalanced_link_title_swallows_nothing(tmp_path: Path) -> None:
         assert "klzzwxh" not in rendered and "end. *(according" not in rendered
 
 
+def test_emphasis_left_open_in_a_statement_cannot_break_the_labels_after_it(tmp_path: Path) -> None:
+    """`**a*b**` leaves one `*` open: python-markdown paired it with the template's "*(according to ...)*",
+    which broke the attribution and the grade and leaked a placeholder (`zzwxh:0076`) into the page."""
+    folder = hostile_dossier(tmp_path / "facts", "http://127.0.0.1:9", benign)
+    data = yaml.safe_load((folder / "facts.yaml").read_text())
+    data["facts"][1]["statement"] = "Stray **a*b** x_y [^2] **F7** end."
+    data["facts"][1]["attribution"] = "the ministry"
+    write_yaml(folder / "facts.yaml", data)
+    code, err = cli("build", "--facts", tmp_path / "facts", "--out", tmp_path / "out", "--as-of", AS_OF, "--format", "md,html")
+    assert code == 0, err
+    html = (tmp_path / "out" / "evil" / f"{AS_OF}.html").read_text()
+    item = re.search(r'<li class="fact[^"]*" id="f2">(.*?)</li>', html, re.S)
+    assert item, html
+    assert "Stray **a*b** x_y [^2] **F7** end. <em>(according to the ministry)</em> " in item.group(1)
+    assert item.group(1).count('class="grade"') == 1 and 'class="footnote-ref"' in item.group(1)
+    assert "zzwxh" not in html
+
+
 # --- 5. serve answers only to this machine's names ----------------------------------------------------
 
 

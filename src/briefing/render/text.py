@@ -229,6 +229,8 @@ def md_inline(text: Any) -> str:
     that close no code span are shown as the text the analyst typed.
     """
     line = " ".join(unmark(str(text)).split()).replace("<", "&lt;")
+    if ("*" in line or "_" in line) and not _balanced_emphasis(line):
+        line = _escape_emphasis(line)  # a stray `*` would pair with the template's own emphasis after the field
     if not _ESCAPED_HERE.search(line):  # nothing the loop below would escape (most statements): spare the walk
         return _block_safe(line)
     lone = _unpaired_ticks(line) if "`" in line else set()
@@ -245,6 +247,49 @@ def md_inline(text: Any) -> str:
         bang = live and ch == "!"
         backslashes = backslashes + 1 if ch == "\\" else 0
     return _block_safe("".join(out))
+
+
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_DELIMITERS = re.compile(r"(?<!\\)(?:\\\\)*(\*+|_+)")
+
+
+def _balanced_emphasis(line: str) -> bool:
+    """Whether every `*`/`_` run that opens emphasis in `line` is closed by a run of the same length, nested
+    properly, within the line. Only then is the analyst's emphasis kept: `**a*b**` leaves a `*` open, which
+    python-markdown pairs with the `*` of the template's "*(according to ...)*" after the field, and the
+    generated label breaks. Code spans are left out; an `_` inside a word is a letter, as python-markdown reads it.
+    """
+    stack: list[str] = []
+    text = _CODE_SPAN.sub(lambda m: "x" * len(m.group()), line)
+    for match in _DELIMITERS.finditer(text):
+        run, start, end = match.group(1), match.start(1), match.end(1)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        opens, closes = not after.isspace(), not before.isspace()
+        if run[0] == "_" and before.isalnum() and after.isalnum():
+            continue
+        if closes and stack and stack[-1] == run:
+            stack.pop()
+        elif opens:
+            stack.append(run)
+        elif closes:
+            return False
+    return not stack
+
+
+def _escape_emphasis(line: str) -> str:
+    """Every `*` and `_` outside code spans shown as typed (backslash-escaped), so none can open or close anything."""
+    parts, last = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        parts.append(_escape_runs(line[last:span.start()]))
+        parts.append(span.group())
+        last = span.end()
+    parts.append(_escape_runs(line[last:]))
+    return "".join(parts)
+
+
+def _escape_runs(text: str) -> str:
+    return _DELIMITERS.sub(lambda m: m.group()[: m.start(1) - m.start()] + "".join("\\" + c for c in m.group(1)), text)
 
 
 def _block_safe(result: str) -> str:
