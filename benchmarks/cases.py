@@ -29,6 +29,7 @@ MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("rebuild", "rebuild, nothing changed"),
     ("fair", "bare WeasyPrint with the build's library lookup (fair floor of full build)"),
     ("fairtag", "the fair floor, tagged as the build tags (× the fair floor: what tagging costs)"),
+    ("cold", "full build with empty caches (no compiled templates, no kept charts: a first build)"),
     ("nochart", "full build of the demo with no chart (each metric reported once)"),
     ("nochartfair", "the fair floor of that build"),
     ("weasy", "bare `weasyprint` command on the brief's HTML"),
@@ -37,7 +38,7 @@ MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("one", f"{JOBS_BRIEFS} briefs, one command, `--jobs 1`"),
     ("jobs", f"{JOBS_BRIEFS} briefs, one command, `--jobs 2`"),
 )
-RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "nochart": "nochartfair",
+RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "cold": "fair", "nochart": "nochartfair",
                           "rebuild": "full", "one": "seq", "jobs": "seq",
                           "pandoc": "weasy"}
 
@@ -145,8 +146,8 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     def fresh() -> Path:
         return work / f"out-{next(counter)}"
 
-    def timed(key: str, cmd: Sequence[str | Path]) -> None:
-        sample = run_child(cmd, work, env)
+    def timed(key: str, cmd: Sequence[str | Path], extra: dict[str, str] | None = None) -> None:
+        sample = run_child(cmd, work, {**env, **(extra or {})})
         case.measures.setdefault(key, Measure()).samples.append(sample)
         say(f"[{label}] {key:8} {sample.seconds:8.2f} s  {sample.cpu:8.2f} s CPU  {sample.max_rss_kb / 1024:7.0f} MB"
             f"  {sample.tree_kb / 1024:7.0f} MB tree")
@@ -172,6 +173,9 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
             timed("fair", [sys.executable, "-c", FAIR_FLOOR, html, work / "fair.pdf"])
             timed("fairtag", [sys.executable, "-c", FAIR_FLOOR_TAGGED, html, work / "tagged.pdf"])
         if plain is not None:
+            cold = fresh()
+            timed("cold", briefing_cmd("build", main, *common, "--out", cold, "--format", formats),
+                  {"BRIEFING_CACHE_DIR": str(cold) + "-cache"})
             plain_out = fresh()
             timed("nochart", briefing_cmd("build", main, "--facts", plain, "--as-of", day, "--out", plain_out, "--format", formats))
             timed("nochartfair", [sys.executable, "-c", FAIR_FLOOR, plain_out / main / f"{day}.html", work / "plain.pdf"])
@@ -191,7 +195,7 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     if opts.pdf and pandoc is None:
         case.measures["pandoc"] = Measure(note="pandoc not installed")
     if plain is None:
-        for key in ("nochart", "nochartfair"):
+        for key in ("cold", "nochart", "nochartfair"):
             case.measures[key] = Measure(note="the demo only" if opts.pdf else "no PDF (--no-pdf)")
         if not opts.pdf:
             case.measures["fairtag"] = Measure(note="no PDF (--no-pdf)")

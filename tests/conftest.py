@@ -20,6 +20,13 @@ DEMO = ROOT / "facts"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled templates and kept charts go to a folder of the test run's own (each worker process has
+    one), never to the user's: a test sees what its own code made, and leaves nothing behind."""
+    os.environ["BRIEFING_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-testdata", action="store_true",
                      help="rewrite golden files from the current output (review the diff before committing)")

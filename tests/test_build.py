@@ -148,3 +148,19 @@ def test_a_dossier_can_chart_only_when_two_facts_report_one_metric(tmp_path: Pat
         if any(f.metric == "nk-troops-in-russia" for f in fact.figures) and fid != "nk-troops-11000":
             demo.facts[fid] = fact.model_copy(update={"figures": []})
     assert not _may_chart(demo)
+
+
+def test_a_later_build_takes_its_unchanged_charts_from_the_kept_ones(run, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second build of unchanged figures reads the chart kept by the first, and `--no-cache` draws it again."""
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    base = ("build", "--facts", ROOT / "facts", "--as-of", DAY, "--format", "md,html")
+    assert run(*base, "--out", tmp_path / "one").code == 0
+    (kept,) = (tmp_path / "cache" / "briefing").glob("charts-*/*.svg")
+    drawn = kept.read_text(encoding="utf-8")
+    kept.write_text(drawn.replace("<title", "<!-- kept --><title", 1), encoding="utf-8")
+    page = Path("north-korea-russia") / f"{DAY}.html"
+    assert run(*base, "--out", tmp_path / "two").code == 0
+    assert "<!-- kept -->" in (tmp_path / "two" / page).read_text(encoding="utf-8")
+    assert run(*base, "--out", tmp_path / "three", "--no-cache").code == 0
+    assert (tmp_path / "three" / page).read_bytes() == (tmp_path / "one" / page).read_bytes()

@@ -29,7 +29,7 @@ from briefing.render.formats import FORMATS, Page
 
 # The chart worker starts before anyone knows whether a brief has a chart; at this
 # priority its import takes only the CPU the build's own work leaves idle.
-CHART_WORKER_NICE = 10
+CHART_WORKER_NICE = 0
 
 if TYPE_CHECKING:  # the models import pydantic: an up-to-date rebuild never needs them
     from briefing.dossier.dossier import Dossier
@@ -84,14 +84,18 @@ def run(options: Options, commands: tuple[str, ...] = ()) -> int:
         jobs = [Job(name, folder, day, options.since or previous_brief(out / name, day, days))
                 for name, folder in folders.items() for day in days]
         record = cache.Cache(out)
-        templates = template_dirs(options)
-        for job in jobs:
-            job.key = cache.brief_key(job.folder, templates, _cache_options(options, job))  # the folder holds its own templates
-        stale = [j for j in jobs if options.no_cache or not record.fresh(j.label, j.key, j.folder)]
-        if not stale and record.fresh(SITE_ENTRY, cache.site_key(options.site_url)):
-            return _up_to_date(jobs, record, problems, options, started)
-        workers = _workers(options, len(stale)) if stale else None
+        # Nothing recorded (a first build, or --no-cache): every brief will be made, so the workers start now
+        # and their engines load while the keys are computed, not after (a tenth of a small brief's time).
+        workers = _workers(options, len(jobs)) if options.no_cache or not record.entries else None
         try:
+            templates = template_dirs(options)
+            for job in jobs:
+                job.key = cache.brief_key(job.folder, templates, _cache_options(options, job))  # the folder holds its own templates
+            stale = [j for j in jobs if options.no_cache or not record.fresh(j.label, j.key, j.folder)]
+            if not stale and record.fresh(SITE_ENTRY, cache.site_key(options.site_url)):
+                return _up_to_date(jobs, record, problems, options, started)
+            if workers is None and stale:
+                workers = _workers(options, len(stale))
             written = _build_stale(stale, record, problems, options, say, workers)
         finally:
             if workers is not None:
@@ -222,9 +226,10 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
         pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
         numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
         compiled = None if options.no_cache else cache.compiled_templates()
+        kept = None if options.no_cache or workers is None or workers.charts is None else cache.kept_charts()
         for job in jobs:
             try:
-                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], compiled)
+                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept))
             except Problem as problem:  # a template mistake: reported with the others once every brief was tried
                 problems.add(problem)
                 continue
@@ -233,6 +238,8 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
             else:
                 _record(record, job, files, warnings, options)
                 progress.step(job.label)
+        if workers is not None:
+            workers.stop_charts()  # every chart is in its page by now
         if problems:
             raise Failure(problems)
         for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
@@ -294,7 +301,8 @@ def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, b
 
 
 def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
-                say: Any, numbering: Any = None, compiled: Path | None = None) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
+                say: Any, numbering: Any = None, caches: tuple[Path | None, Path | None] = (None, None),
+                ) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
     """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
 
     The PDF is started right after the brief's HTML, before the fact register:
@@ -304,16 +312,18 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     from briefing.brief.select import select_brief
     from briefing.foundation.layout import head_name, register_name
     from briefing.render import templates
+    from briefing.render.chart_store import Drawn
 
     assert job.dossier is not None
     # The dossier's own templates are the most specific, then --templates, then the defaults.
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
+    compiled, kept = caches  # compiled templates, charts kept from earlier runs
     env = templates.environment(overrides, compiled)
     with no_cyclic_gc():
         brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
         charts = workers.charts if workers is not None else None
         requests = templates.chart_requests(brief) if charts is not None else []
-        drawn = charts.draw(requests) if requests else None  # drawn while the Markdown and HTML are written
+        drawn = Drawn(requests, kept, charts) if requests else None  # drawn while the Markdown and HTML are written
         rendered = templates.render_brief(brief, env, options.formats, drawn=drawn)
         page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
         futures = []

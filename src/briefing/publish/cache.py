@@ -266,10 +266,30 @@ def compiled_templates() -> Path | None:
     used; folders unused for a week are removed. None (compile in memory)
     when no cache folder can be made.
     """
+    return _user_cache("templates", f"{__version__}-{code_hash()[:16]}")
+
+
+def kept_charts() -> Path | None:
+    """The folder of charts kept from earlier runs (render.chart_store), one per program code and plotting
+    library version, so that a chart is never one another code or matplotlib drew; None when none can be made."""
+    return _user_cache("charts", f"{__version__}-{code_hash()[:16]}-{_versions(('matplotlib',)).get('matplotlib', '')}")
+
+
+def _user_cache(kind: str, name: str) -> Path | None:
+    """`<cache folder>/briefing/<kind>-<name>`, made when missing; other `<kind>-*` folders unused for a week go."""
     base = Path(os.environ.get("BRIEFING_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
-    folder = base / f"templates-{__version__}-{code_hash()[:16]}"
+    folder = base / f"{kind}-{name}"
     if folder.is_dir():
         return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        week_ago = time.time() - 7 * 86400
+        for old in base.glob(f"{kind}-*"):
+            if old != folder and old.stat().st_mtime < week_ago:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        return None
+    return folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
         week_ago = time.time() - 7 * 86400

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from briefing.render.words import day_words, number
+
 INK, MUTED, RULE, ACCENT, DISPUTE, BAND = "#1a1d21", "#4a525c", "#d5d9de", "#0b4f8a", "#b45309", "#0b4f8a"
 GRADE_LABELS_UP_TO = 12
 
@@ -184,9 +186,9 @@ def alt_text(series: Series) -> str:
     """One sentence a screen reader says for the chart: what it shows and over which days."""
     points = sorted(series.points, key=lambda p: p.day)
     first, last = points[0], points[-1]
-    return (f"Chart of {series.label}: {len(points)} reported values from {first.when or _day(first.day)} to "
-            f"{last.when or _day(last.day)}, "
-            f"from {_number(first.value)} to {_number(last.value)}{' ' + series.unit if series.unit else ''}.")
+    return (f"Chart of {series.label}: {len(points)} reported values from {first.when or day_words(first.day)} to "
+            f"{last.when or day_words(last.day)}, "
+            f"from {number(first.value)} to {number(last.value)}{' ' + series.unit if series.unit else ''}.")
 
 
 def describe(series: Series) -> str:
@@ -235,12 +237,8 @@ def _band(row: Any, points: list[Point]) -> Band | None:
 
 
 def _day(day: Any) -> str:
+    """A fact's date (a day, month, year or span) as the brief writes it; only in the main process, which has
+    the brief's filters loaded already (the chart worker draws from the words it is sent)."""
     from briefing.render.text import long_date
 
     return long_date(day)
-
-
-def _number(value: float) -> str:
-    from briefing.render.text import number
-
-    return number(value)

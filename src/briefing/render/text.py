@@ -12,9 +12,9 @@ from urllib.parse import quote
 from briefing.brief.select import FactView, JudgmentView
 from briefing.dossier.model import Interval, PartialDate
 from briefing.render.markers import unmark
+from briefing.render.words import MONTHS, day_words, number
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+__all__ = ["MONTHS", "number"]  # also the templates' filters, kept here with the others
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
 
@@ -28,7 +28,7 @@ def long_date(day: dt.date | PartialDate | Interval | None) -> str:
     if isinstance(day, Interval):
         return _span_words(day.start, day.end)
     if isinstance(day, dt.date):
-        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+        return day_words(day)
     if day.day:
         return f"{day.day} {MONTHS[day.month - 1]} {day.year}"  # type: ignore[index]
     if day.month:
@@ -303,11 +303,6 @@ def _block_safe(result: str) -> str:
     if _FENCE_START.match(result):
         return f"&#{ord(result[0])};{result[1:]}"
     return result
-
-
-def number(value: float) -> str:
-    """11000 -> 11,000; 0.5 -> 0.5."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
 def qualified(figure: Any, unit: str | None, markdown: bool = True) -> str:
