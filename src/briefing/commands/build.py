@@ -29,7 +29,7 @@ from briefing.render.formats import FORMATS, Page
 
 # The chart worker starts before anyone knows whether a brief has a chart; at this
 # priority its import takes only the CPU the build's own work leaves idle.
-CHART_WORKER_NICE = 0
+CHART_WORKER_NICE = 10
 
 if TYPE_CHECKING:  # the models import pydantic: an up-to-date rebuild never needs them
     from briefing.dossier.dossier import Dossier
@@ -133,10 +133,12 @@ def _workers(options: Options, count: int) -> Any:
     formats = None
     if any(FORMATS[name].in_worker for name in options.formats):
         formats = workers.Workers(min(options.jobs, count))
-    charts = None
-    if any(name in ("html", "pdf") for name in options.formats):
-        charts = workers.Workers(1, warm=workers.warm_charts, nice=CHART_WORKER_NICE, name="chart")
-    return workers.Pools(formats, charts)
+    if not any(name in ("html", "pdf") for name in options.formats):
+        return workers.Pools(formats)
+    kept = None if options.no_cache else cache.kept_charts()
+    if kept is not None and any(kept.glob("*.svg")):  # charts were drawn here before: most will be kept ones
+        return workers.Pools(formats, lazy_charts=True)
+    return workers.Pools(formats, workers.Workers(1, warm=workers.warm_charts, nice=CHART_WORKER_NICE, name="chart"))
 
 
 def _warned(count: int) -> str:
@@ -226,7 +228,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
         pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
         numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
         compiled = None if options.no_cache else cache.compiled_templates()
-        kept = None if options.no_cache or workers is None or workers.charts is None else cache.kept_charts()
+        kept = None if options.no_cache or workers is None or not workers.may_chart else cache.kept_charts()
         for job in jobs:
             try:
                 files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept))
@@ -321,9 +323,8 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     env = templates.environment(overrides, compiled)
     with no_cyclic_gc():
         brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
-        charts = workers.charts if workers is not None else None
-        requests = templates.chart_requests(brief) if charts is not None else []
-        drawn = Drawn(requests, kept, charts) if requests else None  # drawn while the Markdown and HTML are written
+        requests = templates.chart_requests(brief) if workers is not None and workers.may_chart else []
+        drawn = Drawn(requests, kept, workers.chart_worker) if requests else None  # drawn while the Markdown and HTML are written
         rendered = templates.render_brief(brief, env, options.formats, drawn=drawn)
         page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
         futures = []

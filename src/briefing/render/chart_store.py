@@ -16,6 +16,7 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,14 @@ def chart_key(series: charts.Series, chart_id: str) -> str:
 class Drawn:
     """One brief's charts in the order asked: `.get()` gives their SVG, drawn elsewhere or kept from before."""
 
-    def __init__(self, requests: list[tuple[charts.Series, str]], folder: Path | None, pool: Any) -> None:
+    def __init__(self, requests: list[tuple[charts.Series, str]], folder: Path | None, worker: Callable[[], Any]) -> None:
+        """`worker()` gives the chart worker (started only now, if at all: when a chart was not kept), or None."""
         self.folder = folder
         self.keys = [chart_key(series, chart_id) for series, chart_id in requests]
         self.svgs = {key: svg for key in self.keys if (svg := _read(folder, key)) is not None}
         self.missing = [(request, key) for request, key in zip(requests, self.keys, strict=True) if key not in self.svgs]
-        self.pending = pool.draw([request for request, _ in self.missing]) if self.missing and pool is not None else None
+        pool = worker() if self.missing else None
+        self.pending = pool.draw([request for request, _ in self.missing]) if pool is not None else None
 
     def get(self) -> list[str]:
         if self.missing:

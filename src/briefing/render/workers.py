@@ -226,13 +226,27 @@ class InProcess:
 
 
 class Pools:
-    """A build's workers: the slow formats' and the charts'. Either may be absent (not wanted, or stopped)."""
+    """A build's workers: the slow formats' and the charts'. Either may be absent (not wanted, or stopped).
 
-    def __init__(self, formats: Any = None, charts: Any = None) -> None:
+    The chart worker is started with the others when charts will probably be
+    drawn (a first build), or only once a brief asks for a chart that was not
+    kept from an earlier run (`lazy_charts`): most days no chart changes, and
+    then no plotting library is loaded at all.
+    """
+
+    def __init__(self, formats: Any = None, charts: Any = None, lazy_charts: bool = False) -> None:
         self.formats, self.charts = formats, charts
+        self.may_chart = charts is not None or lazy_charts
+
+    def chart_worker(self) -> Any:
+        """The chart worker, started now if it was left for when a chart is needed; None once stopped."""
+        if self.charts is None and self.may_chart:
+            self.charts = Workers(1, warm=warm_charts, name="chart")
+        return self.charts
 
     def stop_charts(self) -> None:
         """No brief will draw a chart: give the chart worker's CPU and memory back now."""
+        self.may_chart = False
         if self.charts is not None:
             self.charts.close()
             self.charts = None
