@@ -197,7 +197,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     progress = Progress(len(jobs), say)
     try:
         problems = Problems()
-        pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
+        pending: list[tuple[Job, dict[Path, str], list[tuple[str, Any]]]] = []
         numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
         compiled = None if options.no_cache else cache.compiled_templates()
         for job in jobs:
@@ -250,7 +250,7 @@ def _numbering(folder: Path) -> Any:
         raise BuildStepError("reading the fact numbers", str(path), str(exc)) from None
 
 
-def _record(record: cache.Cache, job: Job, files: dict[Path, bytes], warnings: dict[str, list[str]], options: Options) -> None:
+def _record(record: cache.Cache, job: Job, files: dict[Path, str], warnings: dict[str, list[str]], options: Options) -> None:
     """Record a rendered brief: its files, the archive copies its dossier read, and its warnings unless a cut withholds them."""
     dossier = job.dossier
     archives = [dossier.folder / dossier.sources[sid].archive for sid in dossier.archives] if dossier is not None else []
@@ -262,17 +262,20 @@ def _target(out: Path, job: Job, name: str) -> Path:
     return out / job.name / brief_file(job.as_of, FORMATS[name].extension)
 
 
-def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, bytes]:
-    """Stage one brief's files (by file-name suffix) beside their targets; returns them by target path."""
+def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, str]:
+    """Stage one brief's files (by file-name suffix) beside their targets; returns their digests by target path
+    (what the record keeps: the bytes themselves need not stay in memory once staged)."""
     folder = txn.root / job.name
-    files = {folder / f"{job.as_of.isoformat()}{suffix}": data for suffix, data in result.items()}
-    for path, data in files.items():
+    files = {}
+    for suffix, data in result.items():
+        path = folder / f"{job.as_of.isoformat()}{suffix}"
         txn.stage(path, data)
+        files[path] = cache.digest(data)
     return files
 
 
 def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
-                say: Any, numbering: Any = None, compiled: Path | None = None) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
+                say: Any, numbering: Any = None, compiled: Path | None = None) -> tuple[dict[Path, str], list[tuple[str, Any]]]:
     """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
 
     The PDF is started right after the brief's HTML, before the fact register:
@@ -280,7 +283,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     rendered while the worker lays the PDF out instead of before.
     """
     from briefing.brief.select import select_brief
-    from briefing.foundation.layout import head_name, register_name
+    from briefing.foundation.layout import head_name
     from briefing.render import templates
 
     assert job.dossier is not None
@@ -300,11 +303,14 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
         for name in options.formats:
             if not FORMATS[name].in_worker:
                 texts[FORMATS[name].extension] = FORMATS[name].render(page)
-        if "html" in options.formats:
-            texts[register_name(job.as_of).removeprefix(job.as_of.isoformat())] = templates.render_register(brief, env)
-    files = _stage(txn, job, texts)
+        files = _stage(txn, job, texts)
+        del texts
+        if "html" in options.formats:  # each page written away as it is made: one page held at a time
+            for name, data in templates.render_registers(brief, env):
+                files.update(_stage(txn, job, {name.removeprefix(job.as_of.isoformat()): data}))
     if "html" not in options.formats and rendered.html:  # no page to list the brief by: keep its head for the site
         head = txn.root / job.name / head_name(job.as_of)
-        files[head] = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
-        txn.stage(head, files[head])
+        data = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
+        txn.stage(head, data)
+        files[head] = cache.digest(data)
     return files, futures

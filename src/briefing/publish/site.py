@@ -266,7 +266,7 @@ def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str
 
 
 def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:
-    """Every brief page and fact register of every dossier, on disk or staged by this build: what search covers.
+    """Every brief page and fact register page (month pages too) of every dossier, on disk or staged by this build: what search covers.
 
     Maps each page's place in the site to the file holding its bytes now (a
     staged page's temporary file, or the page itself).
@@ -281,7 +281,7 @@ def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:
     return pages
 
 
-_PAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.register)?\.html$")
+_PAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.register(-\d{4}-\d{2})?)?\.html$")  # a brief's page, or any page of its register (layout.REGISTER_PAGE)
 
 
 def feed_size(value: str | None = None) -> int:
