@@ -22,7 +22,7 @@ from briefing.brief.select import select_brief
 from briefing.dossier.dossier import Dossier
 from briefing.dossier.validate import load_dossier
 from briefing.foundation.errors import SUGGESTION_SEARCHES, Problems
-from briefing.render.templates import environment, render_brief, render_register
+from briefing.render.templates import environment, render_brief, render_registers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -71,7 +71,7 @@ def test_figures_over_years_give_one_warning_per_cluster(tmp_path: Path) -> None
     assert months[:4] == ["September 2023", "August 2023", "August 2023", "August 2023"] and months[-1] == "May 2023"
     assert "*versus*" in rows[0]
     assert "And 14 more disagreements on figures, for earlier periods, in the [fact register]" in text
-    register = render_register(brief, environment()).decode()
+    register = "".join(data.decode() for _, data in render_registers(brief, environment()))
     assert register.count('<li class="disagreement">') == 24
 
 
@@ -146,5 +146,5 @@ def test_many_sections_times_many_facts_render_linearly(tmp_path: Path) -> None:
     assert seconds < BOUND * base, (seconds, base)
     _, dossier, _ = load(tmp_path / "many")
     assert dossier is not None
-    register, _ = timed(lambda: render_register(select_brief(dossier, dt.date(2026, 6, 30)), env))
+    register, _ = timed(lambda: list(render_registers(select_brief(dossier, dt.date(2026, 6, 30)), env)))
     assert register < BOUND * base, (register, base)

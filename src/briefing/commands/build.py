@@ -20,7 +20,16 @@ from briefing.dossier.workspace import discover, load_all
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import Progress, problem_line, report, sayer
 from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
-from briefing.foundation.layout import CACHE_NAME, NUMBERS_NAME, SEARCH_DIR, SITE_ENTRY, SITE_PAGES, brief_file
+from briefing.foundation.layout import (
+    CACHE_NAME,
+    NUMBERS_NAME,
+    REGISTER_PAGE,
+    SEARCH_DIR,
+    SITE_ENTRY,
+    SITE_PAGES,
+    brief_file,
+    register_name,
+)
 from briefing.foundation.options import Options
 from briefing.foundation.resources import assets_dir, templates_dir
 from briefing.publish import cache
@@ -258,6 +267,17 @@ def _record(record: cache.Cache, job: Job, files: dict[Path, str], warnings: dic
                   withhold=options.max_marking is not None)
 
 
+def _remove_old_pages(txn: Transaction, folder: Path, day: dt.date, pages: list[str]) -> None:
+    """Month pages of the day's register that an earlier build wrote and this one does not (the reading window
+    or the facts changed): removed with the commit, so that no page the register no longer links stays searchable."""
+    if not folder.is_dir():
+        return
+    prefix = register_name(day).removesuffix(".html") + "-"
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(prefix) and REGISTER_PAGE.match(path.name) and path.name not in pages:
+            txn.remove(path)
+
+
 def _target(out: Path, job: Job, name: str) -> Path:
     return out / job.name / brief_file(job.as_of, FORMATS[name].extension)
 
@@ -306,8 +326,15 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
         files = _stage(txn, job, texts)
         del texts
         if "html" in options.formats:  # each page written away as it is made: one page held at a time
+            pages = []
             for name, data in templates.render_registers(brief, env):
+                pages.append(name)
+                target = txn.root / job.name / name
+                if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+                    files[target] = cache.digest(data)  # an older month, unchanged: the page on disk stays as it is
+                    continue
                 files.update(_stage(txn, job, {name.removeprefix(job.as_of.isoformat()): data}))
+            _remove_old_pages(txn, txn.root / job.name, job.as_of, pages)
     if "html" not in options.formats and rendered.html:  # no page to list the brief by: keep its head for the site
         head = txn.root / job.name / head_name(job.as_of)
         data = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"

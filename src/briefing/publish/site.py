@@ -272,10 +272,11 @@ def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:
     staged page's temporary file, or the page itself).
     """
     pages: dict[Path, Path] = {}
+    gone = set(txn.removed)
     if out.is_dir():
         for folder in sorted(out.iterdir()):
             if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
-                pages.update((path, path) for path in folder.iterdir() if _PAGE.match(path.name))
+                pages.update((path, path) for path in folder.iterdir() if _PAGE.match(path.name) and path not in gone)
     pages.update((path, tmp) for tmp, path in txn.staged
                  if _PAGE.match(path.name) and path.parent.parent == out and path.parent.name not in RESERVED_NAMES)
     return pages

@@ -64,16 +64,24 @@ class Transaction:
         self.root = root
         self.staged: list[tuple[Path, Path]] = []
         self.created: list[Path] = []  # folders this transaction made, removed again by rollback
+        self.removed: list[Path] = []  # outputs the new ones make obsolete, removed by commit (after the renames)
 
     def stage(self, path: Path, data: bytes) -> None:
         self.created.extend(p for p in (path.parent, *path.parent.parents) if not p.exists())  # before a write can fail
         self.staged.append((_temp_beside(path, data), path))
+
+    def remove(self, path: Path) -> None:
+        """Remove `path` when the transaction commits (a page the new outputs no longer link), never before."""
+        self.removed.append(path)
 
     def commit(self) -> list[Path]:
         done = []
         for tmp, path in self.staged:
             os.replace(tmp, path)
             done.append(path)
+        for path in self.removed:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
         for folder in dict.fromkeys(p.parent for p in done):  # make the renames survive a power cut
             with contextlib.suppress(OSError):
                 fd = os.open(folder, os.O_RDONLY)
@@ -83,6 +91,7 @@ class Transaction:
                     os.close(fd)
         self.staged = []
         self.created = []
+        self.removed = []
         return done
 
     def rollback(self) -> None:
@@ -95,6 +104,7 @@ class Transaction:
                 folder.rmdir()
         self.staged = []
         self.created = []
+        self.removed = []
 
 
 def clean_leftovers(root: Path) -> None:
