@@ -12,11 +12,12 @@ import contextlib
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.dossier.workspace import discover, load_all
+from briefing.foundation import collector
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import Progress, problem_line, report, sayer
 from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
@@ -49,7 +50,8 @@ class Job:
     as_of: dt.date
     since: dt.date | None
     key: str = ""
-    dossier: Dossier | None = None
+    dossier: Dossier | None = None  # dropped once the brief is rendered (see `write_briefs`)
+    archives: list[Path] = field(default_factory=list)  # the archive copies its dossier read, for the record
 
     @property
     def label(self) -> str:
@@ -187,6 +189,7 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
                 lines[name].append(str(problem))
     for job in stale:
         job.dossier = by_name[job.name]
+    del dossiers, by_name  # the jobs hold them now, and let them go once rendered
     return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
 
 
@@ -222,6 +225,9 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 progress.step(job.label)
         if problems:
             raise Failure(problems)
+        for job in jobs:  # every brief is rendered: its dossier is no longer needed while the PDFs are laid out
+            job.dossier = None
+        collector.release()
         for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
             if numbering.changed:
                 txn.stage(out / name / NUMBERS_NAME, numbering.dump())
@@ -261,9 +267,7 @@ def _numbering(folder: Path) -> Any:
 
 def _record(record: cache.Cache, job: Job, files: dict[Path, str], warnings: dict[str, list[str]], options: Options) -> None:
     """Record a rendered brief: its files, the archive copies its dossier read, and its warnings unless a cut withholds them."""
-    dossier = job.dossier
-    archives = [dossier.folder / dossier.sources[sid].archive for sid in dossier.archives] if dossier is not None else []
-    record.record(job.label, job.key, files, warnings.get(job.name, []), (job.folder, archives),  # type: ignore[misc]
+    record.record(job.label, job.key, files, warnings.get(job.name, []), (job.folder, job.archives),
                   withhold=options.max_marking is not None)
 
 
@@ -307,6 +311,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     from briefing.render import templates
 
     assert job.dossier is not None
+    job.archives = [job.dossier.folder / job.dossier.sources[sid].archive for sid in job.dossier.archives]  # type: ignore[operator]
     # The dossier's own templates are the most specific, then --templates, then the defaults.
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
     env = templates.environment(overrides, compiled)
