@@ -193,13 +193,21 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
     return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
 
 
+# Pages to index beyond this size (a big dossier's register: 93 MB at 100,000 facts) are indexed after the
+# PDFs are laid out, not beside them: Pagefind needs several times their size in memory, as much as the
+# PDF engine, and the two at once would double what the machine must hold. Smaller sites are indexed
+# while the PDF is laid out, which costs no time.
+LATE_SEARCH_BYTES = 32 << 20
+
+
 def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cache,
                  warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
     """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
 
     Each brief's PDF is handed to a worker as soon as its HTML exists; the rest
     of its text files, the site pages and the staging happen while it is laid
-    out, so the PDF engine's time overlaps everything else.
+    out, so the PDF engine's time overlaps everything else (the search index of
+    a very big site comes after it: LATE_SEARCH_BYTES).
     """
     from briefing.publish import site
 
@@ -233,7 +241,9 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                 txn.stage(out / name / NUMBERS_NAME, numbering.dump())
         # The site pages go first too: they only need to know which files are coming.
         coming = tuple(_target(out, job, name) for job, _, futures in pending for name, _ in futures)
-        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming)
+        late = bool(pending) and site.search_bytes(out, txn) > LATE_SEARCH_BYTES
+        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming,
+                        search_now=not late)
         site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
         for job, files, futures in pending:
             for name, future in futures:
@@ -243,6 +253,10 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
             _record(record, job, files, warnings, options)
             progress.step(job.label)
+        if late:  # the PDF engine's memory is handed back before the indexer's is taken
+            if workers is not None:
+                workers.close()
+            site.stage_search(out, txn)
         written = txn.commit()
     except BaseException:
         txn.rollback()
