@@ -140,3 +140,15 @@ def test_a_very_big_site_is_indexed_for_search_after_its_pdf_not_beside_it(late:
     assert main(["build", "--facts", str(FIXTURE), "harbour", "--out", str(out), "--as-of", DAY, "--format", "md,html,pdf", "-q"]) == 0
     assert calls == [late]
     assert (out / "pagefind" / "pagefind-entry.json").is_file() and (out / "harbour" / f"{DAY}.pdf").is_file()
+
+
+def test_lists_numbered_past_f999_get_the_wider_hanging_number() -> None:
+    from briefing.brief.numbering import Numbering
+
+    dossier = _dossier(FIXTURE / "harbour")
+    brief = select_brief(dossier, dt.date.fromisoformat(DAY), numbering=Numbering(next=12_000))
+    html = "".join(data.decode() for _, data in templates.render_registers(brief, templates.environment()))
+    assert '<ul class="refs-6">\n<li class="fact' in html and "<ul>\n<li class=\"fact" not in html  # F12000: six characters
+    small = select_brief(dossier, dt.date.fromisoformat(DAY))
+    html = "".join(data.decode() for _, data in templates.render_registers(small, templates.environment()))
+    assert "refs-" not in html
