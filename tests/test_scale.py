@@ -24,7 +24,7 @@ from briefing.dossier.dossier import Dossier
 from briefing.dossier.validate import load_dossier
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.errors import SUGGESTION_SEARCHES, Problems
-from briefing.render.templates import environment, render_brief, render_register
+from briefing.render.templates import environment, render_brief, render_registers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -73,7 +73,7 @@ def test_figures_over_years_give_one_warning_per_cluster(tmp_path: Path) -> None
     assert months[:4] == ["September 2023", "August 2023", "August 2023", "August 2023"] and months[-1] == "May 2023"
     assert "*versus*" in rows[0]
     assert "And 14 more disagreements on figures, for earlier periods, in the [fact register]" in text
-    register = render_register(brief, environment()).decode()
+    register = "".join(data.decode() for _, data in render_registers(brief, environment()))
     assert register.count('<li class="disagreement">') == 24
 
 
@@ -150,7 +150,7 @@ def test_many_sections_times_many_facts_render_linearly(tmp_path: Path) -> None:
             brief = select_brief(dossier, dt.date(2026, 6, 30))
             rendered = render_brief(brief, env, ("md", "html"))
             assert rendered.html.count('class="part part-section-') == len(brief.sections)
-            render_register(brief, env)
+            list(render_registers(brief, env))
 
         def once() -> float:
             with no_cyclic_gc():  # as `build` renders

@@ -119,7 +119,7 @@ def render(texts: dict[str, str], link: str, form: Shape) -> dict[str, str]:
         env = _ENV
         brief = select_brief(dossiers[0], AS_OF, SINCE, "TLP:GREEN")
         rendered = templates.render_brief(brief, env, ("md", "html"))
-        register = templates.render_register(brief, env).decode()
+        register = "".join(data.decode() for _, data in templates.render_registers(brief, env))
     return {"md": rendered.markdown, "html": rendered.html, "register": register}
 
 

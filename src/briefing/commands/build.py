@@ -12,15 +12,25 @@ import contextlib
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.dossier.workspace import discover, load_all
+from briefing.foundation import collector
 from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import Progress, problem_line, report, sayer
 from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
-from briefing.foundation.layout import CACHE_NAME, NUMBERS_NAME, SEARCH_DIR, SITE_ENTRY, SITE_PAGES, brief_file
+from briefing.foundation.layout import (
+    CACHE_NAME,
+    NUMBERS_NAME,
+    REGISTER_PAGE,
+    SEARCH_DIR,
+    SITE_ENTRY,
+    SITE_PAGES,
+    brief_file,
+    register_name,
+)
 from briefing.foundation.options import Options
 from briefing.foundation.resources import assets_dir, templates_dir
 from briefing.publish import cache
@@ -44,7 +54,8 @@ class Job:
     as_of: dt.date
     since: dt.date | None
     key: str = ""
-    dossier: Dossier | None = None
+    dossier: Dossier | None = None  # dropped once the brief is rendered (see `write_briefs`)
+    archives: list[Path] = field(default_factory=list)  # the archive copies its dossier read, for the record
 
     @property
     def label(self) -> str:
@@ -195,6 +206,7 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
         job.dossier = by_name[job.name]
     if workers is not None and not any(_may_chart(d) for d in dossiers):
         workers.stop_charts()
+    del dossiers, by_name  # the jobs hold them now, and let them go once rendered
     return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
 
 
@@ -209,13 +221,21 @@ def _may_chart(dossier: Any) -> bool:
     return False
 
 
+# Pages to index beyond this size (a big dossier's register: 93 MB at 100,000 facts) are indexed after the
+# PDFs are laid out, not beside them: Pagefind needs several times their size in memory, as much as the
+# PDF engine, and the two at once would double what the machine must hold. Smaller sites are indexed
+# while the PDF is laid out, which costs no time.
+LATE_SEARCH_BYTES = 32 << 20
+
+
 def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cache,
                  warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
     """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
 
     Each brief's PDF is handed to a worker as soon as its HTML exists; the rest
     of its text files, the site pages and the staging happen while it is laid
-    out, so the PDF engine's time overlaps everything else.
+    out, so the PDF engine's time overlaps everything else (the search index of
+    a very big site comes after it: LATE_SEARCH_BYTES).
     """
     from briefing.publish import site
 
@@ -225,7 +245,7 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     progress = Progress(len(jobs), say)
     try:
         problems = Problems()
-        pending: list[tuple[Job, dict[Path, bytes], list[tuple[str, Any]]]] = []
+        pending: list[tuple[Job, dict[Path, str], list[tuple[str, Any]]]] = []
         numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
         compiled = None if options.no_cache else cache.compiled_templates()
         kept = None if options.no_cache or workers is None or not workers.may_chart else cache.kept_charts()
@@ -244,12 +264,17 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
             workers.stop_charts()  # every chart is in its page by now
         if problems:
             raise Failure(problems)
+        for job in jobs:  # every brief is rendered: its dossier is no longer needed while the PDFs are laid out
+            job.dossier = None
+        collector.release()
         for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
             if numbering.changed:
                 txn.stage(out / name / NUMBERS_NAME, numbering.dump())
         # The site pages go first too: they only need to know which files are coming.
         coming = tuple(_target(out, job, name) for job, _, futures in pending for name, _ in futures)
-        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming)
+        late = bool(pending) and site.search_bytes(out, txn) > LATE_SEARCH_BYTES
+        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming,
+                        search_now=not late)
         site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
         for job, files, futures in pending:
             for name, future in futures:
@@ -259,6 +284,10 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
             _record(record, job, files, warnings, options)
             progress.step(job.label)
+        if late:  # the PDF engine's memory is handed back before the indexer's is taken
+            if workers is not None:
+                workers.close()
+            site.stage_search(out, txn)
         written = txn.commit()
     except BaseException:
         txn.rollback()
@@ -281,30 +310,42 @@ def _numbering(folder: Path) -> Any:
         raise BuildStepError("reading the fact numbers", str(path), str(exc)) from None
 
 
-def _record(record: cache.Cache, job: Job, files: dict[Path, bytes], warnings: dict[str, list[str]], options: Options) -> None:
+def _record(record: cache.Cache, job: Job, files: dict[Path, str], warnings: dict[str, list[str]], options: Options) -> None:
     """Record a rendered brief: its files, the archive copies its dossier read, and its warnings unless a cut withholds them."""
-    dossier = job.dossier
-    archives = [dossier.folder / dossier.sources[sid].archive for sid in dossier.archives] if dossier is not None else []
-    record.record(job.label, job.key, files, warnings.get(job.name, []), (job.folder, archives),  # type: ignore[misc]
+    record.record(job.label, job.key, files, warnings.get(job.name, []), (job.folder, job.archives),
                   withhold=options.max_marking is not None)
+
+
+def _remove_old_pages(txn: Transaction, folder: Path, day: dt.date, pages: list[str]) -> None:
+    """Month pages of the day's register that an earlier build wrote and this one does not (the reading window
+    or the facts changed): removed with the commit, so that no page the register no longer links stays searchable."""
+    if not folder.is_dir():
+        return
+    prefix = register_name(day).removesuffix(".html") + "-"
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(prefix) and REGISTER_PAGE.match(path.name) and path.name not in pages:
+            txn.remove(path)
 
 
 def _target(out: Path, job: Job, name: str) -> Path:
     return out / job.name / brief_file(job.as_of, FORMATS[name].extension)
 
 
-def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, bytes]:
-    """Stage one brief's files (by file-name suffix) beside their targets; returns them by target path."""
+def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, str]:
+    """Stage one brief's files (by file-name suffix) beside their targets; returns their digests by target path
+    (what the record keeps: the bytes themselves need not stay in memory once staged)."""
     folder = txn.root / job.name
-    files = {folder / f"{job.as_of.isoformat()}{suffix}": data for suffix, data in result.items()}
-    for path, data in files.items():
+    files = {}
+    for suffix, data in result.items():
+        path = folder / f"{job.as_of.isoformat()}{suffix}"
         txn.stage(path, data)
+        files[path] = cache.digest(data)
     return files
 
 
 def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
                 say: Any, numbering: Any = None, caches: tuple[Path | None, Path | None] = (None, None),
-                ) -> tuple[dict[Path, bytes], list[tuple[str, Any]]]:
+                ) -> tuple[dict[Path, str], list[tuple[str, Any]]]:
     """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
 
     The PDF is started right after the brief's HTML, before the fact register:
@@ -312,11 +353,12 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     rendered while the worker lays the PDF out instead of before.
     """
     from briefing.brief.select import select_brief
-    from briefing.foundation.layout import head_name, register_name
+    from briefing.foundation.layout import head_name
     from briefing.render import templates
     from briefing.render.chart_store import Drawn
 
     assert job.dossier is not None
+    job.archives = [job.dossier.folder / job.dossier.sources[sid].archive for sid in job.dossier.archives]  # type: ignore[operator]
     # The dossier's own templates are the most specific, then --templates, then the defaults.
     overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
     compiled, kept = caches  # compiled templates, charts kept from earlier runs
@@ -336,11 +378,21 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
         for name in options.formats:
             if not FORMATS[name].in_worker:
                 texts[FORMATS[name].extension] = FORMATS[name].render(page)
-        if "html" in options.formats:
-            texts[register_name(job.as_of).removeprefix(job.as_of.isoformat())] = templates.render_register(brief, env)
-    files = _stage(txn, job, texts)
+        files = _stage(txn, job, texts)
+        del texts
+        if "html" in options.formats:  # each page written away as it is made: one page held at a time
+            pages = []
+            for name, data in templates.render_registers(brief, env):
+                pages.append(name)
+                target = txn.root / job.name / name
+                if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+                    files[target] = cache.digest(data)  # an older month, unchanged: the page on disk stays as it is
+                    continue
+                files.update(_stage(txn, job, {name.removeprefix(job.as_of.isoformat()): data}))
+            _remove_old_pages(txn, txn.root / job.name, job.as_of, pages)
     if "html" not in options.formats and rendered.html:  # no page to list the brief by: keep its head for the site
         head = txn.root / job.name / head_name(job.as_of)
-        files[head] = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
-        txn.stage(head, files[head])
+        data = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
+        txn.stage(head, data)
+        files[head] = cache.digest(data)
     return files, futures

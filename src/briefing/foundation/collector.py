@@ -41,3 +41,18 @@ def thaw() -> None:
     """Hand frozen objects back to the collector (serve, after each rebuild, so memory does not only grow)."""
     gc.unfreeze()
     gc.collect()
+
+
+def release() -> None:
+    """Free what the build no longer needs (its dossiers, once every brief is rendered) and hand the memory back.
+
+    The dossiers and briefs were frozen, and their views refer to each other
+    in cycles, so they are thawed and collected; glibc then returns the freed
+    heap to the system (`malloc_trim`), so that a big dossier's memory is not
+    still held while the PDF worker and the search indexer need theirs.
+    """
+    thaw()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

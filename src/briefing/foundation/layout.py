@@ -7,6 +7,7 @@ place) read these names, so a link and the file it points to cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 TEMP_MARK = ".briefing-tmp-"  # staged files; a killed build's are removed by the next
 LOCK_NAME = ".briefing.lock"
@@ -26,6 +27,16 @@ def brief_file(day: dt.date, extension: str) -> str:
 def register_name(day: dt.date) -> str:
     """The register's file name beside the brief (not a dated brief name, so the site does not list it)."""
     return f"{day.isoformat()}.register.html"
+
+
+def register_month_name(day: dt.date, month: dt.date) -> str:
+    """`2024-10-20.register-2024-03.html`: the register page of the facts first known in `month`, before the
+    reading window of the brief as of `day` (brief.register)."""
+    return f"{day.isoformat()}.register-{month.year:04d}-{month.month:02d}.html"
+
+
+# Every page of a register: the main page and its month pages, as register_name and register_month_name write them.
+REGISTER_PAGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.register(?:-\d{4}-\d{2})?\.html$")
 
 
 def head_name(day: dt.date) -> str:

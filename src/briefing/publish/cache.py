@@ -165,6 +165,11 @@ def _versions(names: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
+def digest(data: bytes) -> str:
+    """An output's digest as the record keeps it (hex SHA-256), the same as `file_hash` of the file written."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def file_hash(path: Path, limit: int | None = None) -> str:
     """A file's digest as the record keeps it (hex), or its marker when it is not a readable regular file."""
     return digest_file(path, limit).hex()
@@ -233,9 +238,9 @@ class Cache:
         """True when the brief's warnings were not stored (a releasable cut): they must be found again."""
         return bool(self.entries.get(name, {}).get("withheld"))
 
-    def record(self, name: str, key: str, files: dict[Path, bytes], warnings: list[str],
+    def record(self, name: str, key: str, files: dict[Path, str], warnings: list[str],
                inputs: tuple[Path, list[Path]] | None = None, withhold: bool = False) -> None:
-        """Record a brief's files, the archive copies it read (`inputs`: the dossier folder and the copies) and its warnings.
+        """Record a brief's files (their `digest`s), the archive copies it read (`inputs`: the dossier folder and the copies) and its warnings.
 
         With `withhold` (a build with --max-marking) the warnings are not
         stored: they name facts above the cut, and nothing above the cut may be
@@ -243,7 +248,7 @@ class Cache:
         """
         self.entries[name] = {
             "key": key,
-            "files": {str(path.relative_to(self.out)): hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())},
+            "files": {str(path.relative_to(self.out)): digest for path, digest in sorted(files.items())},
             "inputs": _recorded_inputs(key, inputs),
             "warnings": [] if withhold else warnings,
             **({"withheld": True} if withhold and warnings else {}),

@@ -31,8 +31,7 @@ ENTRY = "pagefind-entry.json"
 
 def stage_index(out: Path, txn: Transaction, pages: dict[Path, Path]) -> None:
     """Index `pages` (each page's place in the site mapped to where its bytes are now) and stage the index."""
-    files = build_index({path.relative_to(out).as_posix(): source.read_text(encoding="utf-8", errors="replace")
-                         for path, source in sorted(pages.items())})
+    files = build_index({path.relative_to(out).as_posix(): source for path, source in sorted(pages.items())})
     # The entry file names the others: renamed into place last, so a build killed while it commits
     # leaves the old entry (whose files are never removed) or the new one with all its files there.
     for rel, data in sorted(files.items(), key=lambda item: (item[0] == ENTRY, item[0])):
@@ -45,11 +44,15 @@ def stage_index(out: Path, txn: Transaction, pages: dict[Path, Path]) -> None:
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.relative_to(folder).as_posix() not in files and not path.name.startswith(TEMP_MARK):
-                txn.discard(path)
+                txn.remove(path)
 
 
-def build_index(pages: dict[str, str]) -> dict[str, bytes]:
-    """Pagefind's files for `pages` (URL relative to the site root -> HTML), by path inside the index folder."""
+def build_index(pages: dict[str, Path]) -> dict[str, bytes]:
+    """Pagefind's files for `pages` (URL relative to the site root -> the file holding its HTML), by path inside the index folder.
+
+    Each page is read only when it is handed to Pagefind: a big dossier's
+    register pages add up to tens of megabytes, never all held at once.
+    """
     try:
         return asyncio.run(_index(pages))
     except BuildStepError:
@@ -58,7 +61,7 @@ def build_index(pages: dict[str, str]) -> dict[str, bytes]:
         raise BuildStepError(STEP, "", f"{type(exc).__name__}: {exc}") from None
 
 
-async def _index(pages: dict[str, str]) -> dict[str, bytes]:
+async def _index(pages: dict[str, Path]) -> dict[str, bytes]:
     from pagefind.index import PagefindIndex
     from pagefind.service import get_executable
 
@@ -68,7 +71,7 @@ async def _index(pages: dict[str, str]) -> dict[str, bytes]:
         # Written on leaving the block, to the temporary folder: never to the working directory.
         config = {"force_language": "en", "write_playground": False, "keep_index_url": True, "output_path": tmp}
         async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
-            for url, html in pages.items():
-                await index.add_html_file(content=html, url="/" + url)
+            for url, source in pages.items():
+                await index.add_html_file(content=source.read_text(encoding="utf-8", errors="replace"), url="/" + url)
         root = Path(tmp)
         return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}

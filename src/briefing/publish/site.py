@@ -247,8 +247,9 @@ def site_url(value: str | None = None) -> str | None:
 
 
 def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str | None = None,
-               coming: tuple[Path, ...] = ()) -> None:
-    """Stage the assets, index pages and feed for every brief in `out`, in this build, and `coming`."""
+               coming: tuple[Path, ...] = (), search_now: bool = True) -> None:
+    """Stage the assets, index pages and feed for every brief in `out`, in this build, and `coming`; and the
+    search index, unless the caller stages it later (`stage_search`)."""
     _stage_assets(out, txn, [*(p / ASSETS for p in overrides), assets_dir()])
     dossiers = collect(out, txn, coming)
     env = _environment(overrides)
@@ -262,26 +263,38 @@ def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str
                                       marking=highest_marking(entries))
         txn.stage(out / dossier / "index.html", page.encode())
     txn.stage(out / "feed.xml", feed(env, dossiers, site_url(base_url), feed_size()).encode())
+    if search_now:
+        stage_search(out, txn)
+
+
+def stage_search(out: Path, txn: Transaction) -> None:
+    """Stage the search index of every page `searchable` finds now."""
     search.stage_index(out, txn, searchable(out, txn))
 
 
+def search_bytes(out: Path, txn: Transaction) -> int:
+    """How many bytes of pages the search index would read now: what its indexer's memory grows with."""
+    return sum(source.stat().st_size for source in searchable(out, txn).values())
+
+
 def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:
-    """Every brief page and fact register of every dossier, on disk or staged by this build: what search covers.
+    """Every brief page and fact register page (month pages too) of every dossier, on disk or staged by this build: what search covers.
 
     Maps each page's place in the site to the file holding its bytes now (a
     staged page's temporary file, or the page itself).
     """
     pages: dict[Path, Path] = {}
+    gone = set(txn.removed)
     if out.is_dir():
         for folder in sorted(out.iterdir()):
             if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
-                pages.update((path, path) for path in folder.iterdir() if _PAGE.match(path.name))
+                pages.update((path, path) for path in folder.iterdir() if _PAGE.match(path.name) and path not in gone)
     pages.update((path, tmp) for tmp, path in txn.staged
                  if _PAGE.match(path.name) and path.parent.parent == out and path.parent.name not in RESERVED_NAMES)
     return pages
 
 
-_PAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.register)?\.html$")
+_PAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.register(-\d{4}-\d{2})?)?\.html$")  # a brief's page, or any page of its register (layout.REGISTER_PAGE)
 
 
 def feed_size(value: str | None = None) -> int:

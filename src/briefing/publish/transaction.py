@@ -64,7 +64,7 @@ class Transaction:
         self.root = root
         self.staged: list[tuple[Path, Path]] = []
         self.created: list[Path] = []  # folders this transaction made, removed again by rollback
-        self.obsolete: list[Path] = []  # files the committed state no longer uses, removed after the renames
+        self.removed: list[Path] = []  # outputs the new ones make obsolete, removed by commit (after the renames)
         self.folders: set[Path] = set()  # every folder a temp file was made in
 
     def stage(self, path: Path, data: bytes) -> None:
@@ -72,9 +72,9 @@ class Transaction:
         self.folders.add(path.parent)  # before the temp file exists: see `rollback`
         self.staged.append((_temp_beside(path, data), path))
 
-    def discard(self, path: Path) -> None:
+    def remove(self, path: Path) -> None:
         """Remove `path` once everything staged is in place (never before: a kill leaves one file too many, not one too few)."""
-        self.obsolete.append(path)
+        self.removed.append(path)
 
     def commit(self) -> list[Path]:
         done = []
@@ -88,12 +88,12 @@ class Transaction:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-        for path in self.obsolete:
+        for path in self.removed:
             with contextlib.suppress(OSError):
                 path.unlink()
         self.staged = []
         self.created = []
-        self.obsolete = []
+        self.removed = []
         self.folders = set()
         return done
 
@@ -114,7 +114,7 @@ class Transaction:
                 folder.rmdir()
         self.staged = []
         self.created = []
-        self.obsolete = []
+        self.removed = []
         self.folders = set()
 
 

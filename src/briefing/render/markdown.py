@@ -7,6 +7,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
 import markdown
@@ -286,7 +287,7 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "td": {"alig
                       "ol": {"start"}, "section": {"aria-labelledby"}, "div": {"tabindex", "role", "aria-label"}}
 
 
-_REGISTER_LINK = re.compile(r"^\d{4}-\d{2}-\d{2}\.register\.html(#[fj]\d+)?$")
+_REGISTER_LINK = re.compile(r"^\d{4}-\d{2}-\d{2}\.register(-\d{4}-\d{2})?\.html(#[fj]\d+)?$")  # layout.REGISTER_PAGE
 
 
 def _link_filter(element: str, attribute: str, value: str) -> str | None:
@@ -296,16 +297,21 @@ def _link_filter(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def retarget(html: str, elsewhere: str | None) -> str:
-    """Point links to facts that are not on this page (summarized ones) at the fact register."""
+Elsewhere = str | Callable[[str], str] | None
+"""Where links to facts missing from a page go: the register's page, or a function giving the page of each anchor."""
+
+
+def retarget(html: str, elsewhere: Elsewhere) -> str:
+    """Point links to facts that are not on this page (summarized ones) at the fact register page that holds them."""
     if not elsewhere:
         return html
+    page = (lambda _anchor: elsewhere) if isinstance(elsewhere, str) else elsewhere
     ids = set(re.findall(r' id="([^"]+)"', html))
     return re.sub(r'href="#([fj]\d+)"',
-                  lambda m: m.group(0) if m.group(1) in ids else f'href="{elsewhere}#{m.group(1)}"', html)
+                  lambda m: m.group(0) if m.group(1) in ids else f'href="{page(m.group(1))}#{m.group(1)}"', html)
 
 
-def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
+def markdown_to_html(text: str, elsewhere: Elsewhere = None) -> str:
     """The brief's Markdown as an HTML fragment, sanitized (see SECURITY.md).
 
     Fact links without a target on the page go to `elsewhere` (the fact register).
@@ -313,7 +319,7 @@ def markdown_to_html(text: str, elsewhere: str | None = None) -> str:
     return markdown_with_contents(text, elsewhere)[0]
 
 
-def markdown_with_contents(text: str, elsewhere: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+def markdown_with_contents(text: str, elsewhere: Elsewhere = None) -> tuple[str, list[tuple[str, str]]]:
     """`markdown_to_html`, and the page's parts for a table of contents: (id, heading text) of each `##` heading."""
     footnotes = _Footnotes(PLACE_MARKER=MARK.endnotes, BACKLINK_TEXT="\u21a9\ufe0e",
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")

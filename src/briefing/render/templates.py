@@ -10,7 +10,9 @@ never disagree.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -19,6 +21,7 @@ import jinja2
 import jinja2.bccache
 
 from briefing import __version__
+from briefing.brief.register import register_plan
 from briefing.brief.select import Brief
 from briefing.foundation.errors import InternalError, Problem, display_path
 from briefing.foundation.layout import ASSETS, brief_file, register_name
@@ -38,6 +41,7 @@ from briefing.render import charts, markers
 from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
 from briefing.render.markdown import FIGURES_PLACE, inline_html, markdown_with_contents, retarget
 from briefing.render.text import (
+    MONTHS,
     alternative,
     autolink,
     cite,
@@ -185,8 +189,9 @@ def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...]
     text = markers.strip(marked)
     html = ""
     if "html" in formats or "pdf" in formats:
-        body, toc = markdown_with_contents(marked, elsewhere=context["register"])
-        body = retarget(_with_figures(body, brief, env, drawn), context["register"])  # tiles link facts the page may only summarize
+        elsewhere = register_plan(brief).page_of  # a fact the page only summarizes: the register page that lists it
+        body, toc = markdown_with_contents(marked, elsewhere=elsewhere)
+        body = retarget(_with_figures(body, brief, env, drawn), elsewhere)  # tiles link facts the page may only summarize
         html = render_template(env, "brief.html.j2", body=body, toc=toc, **context)
     return Rendered(text, html)
 
@@ -213,14 +218,22 @@ def _with_figures(body: str, brief: Brief, env: jinja2.Environment, drawn: Any) 
     return body.replace(place, f'<div class="key-figures-visual">{visual}</div>', 1)
 
 
-def render_register(brief: Brief, env: jinja2.Environment, assets: str = "../" + ASSETS) -> bytes:
-    """The fact register, UTF-8: every fact of the brief in full with all its citations, as an HTML annex.
+def render_registers(brief: Brief, env: jinja2.Environment, assets: str = "../" + ASSETS) -> Iterator[tuple[str, bytes]]:
+    """The fact register's pages, (file name, UTF-8 HTML) one at a time: every fact of the brief in full with all its citations.
 
     Kept out of the brief itself so that a dossier that grows for years still
-    gives a short brief and PDF; the brief links here for everything it summarizes.
-    Encoded as it is rendered: for thousands of facts it is megabytes, held once.
+    gives a short brief and PDF; the brief links here for everything it
+    summarizes. With a reading window the main page lists the window's facts
+    and each earlier month has a page of its own (brief.register). Each page
+    is encoded as it is rendered and handed over before the next is made, so
+    a caller that writes them away holds one page at a time.
     """
-    return render_template(env, "register.html.j2", encoded=True, **_context(brief, assets))
+    plan = register_plan(brief)
+    context = {**_context(brief, assets), "plan": plan, "MONTHS": MONTHS}
+    for part in plan.pages:
+        template = "register.html.j2" if part.month is None else "register-month.html.j2"
+        at = functools.partial(plan.href, here=part.name)
+        yield part.name, render_template(env, template, encoded=True, **context, part=part, at=at)
 
 
 def _context(brief: Brief, assets: str, formats: tuple[str, ...] = NAMES) -> dict[str, Any]:
