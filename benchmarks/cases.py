@@ -101,8 +101,10 @@ def prepare(label: str, root: Path) -> tuple[Path, list[str], Case]:
         as_of = AS_OF
     main = facts_dir / names[0]
     files = _yaml_files(main)
-    not_facts = ("sources.yaml", "judgments.yaml", "dossier.yaml")
-    count = sum(len(re.findall(r"^  - id: ", p.read_text(encoding="utf-8"), re.M)) for p in files if p.name not in not_facts)
+    def holds_facts(path: Path) -> bool:  # sources come in `sources.yaml`, `sources-2.yaml`... from 30,000 facts
+        return not path.name.startswith(("sources", "judgments", "dossier"))
+
+    count = sum(len(re.findall(r"^  - id: ", p.read_text(encoding="utf-8"), re.M)) for p in files if holds_facts(p))
     case = Case(label, count, len(files), sum(p.stat().st_size for p in files), as_of)
     return facts_dir, names, case
 
