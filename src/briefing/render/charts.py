@@ -143,6 +143,7 @@ def _draw(axes: Any, series: Series) -> None:
     axes.margins(x=0.06, y=0.18)
     axes.grid(axis="y", color=RULE, linewidth=0.6)
     axes.tick_params(length=0)
+    axes.tick_params(axis="x", pad=7)  # the first date label clear of the y axis's lowest one, which sits on the same corner
     if series.unit:
         axes.set_ylabel(series.unit)
 
