@@ -372,3 +372,15 @@ def test_a_desk_estimate_leads_its_figure_tile() -> None:
     tile = re.search(r'<p class="tile-label">People on board</p>\s*<p class="tile-value">(.*?)</p>\s*<p class="tile-meta">(.*?)</p>', html, re.S)
     assert tile is not None
     assert tile.group(1).startswith("25 ") and tile.group(2).startswith("Desk estimate, range 23–28")
+
+
+def test_only_the_registers_own_pages_and_anchors_pass_the_link_filter() -> None:
+    """Links into the register are allowed by the same name pattern that names its pages (layout.REGISTER_PAGE),
+    which ends at the end of the text: a name followed by a newline is not a register page."""
+    from briefing.render.markdown import _link_filter
+
+    for kept in ("2024-03-31.register.html", "2024-03-31.register.html#f3", "2024-03-31.register-2024-02.html#j12"):
+        assert _link_filter("a", "href", kept) == kept
+    for refused in ("2024-03-31.register.html\n", "2024-03-31.register.html#x1", "2024-03-31.register-24-2.html#f1",
+                    "notes.html#f1", "javascript:alert(1)"):
+        assert _link_filter("a", "href", refused) is None, refused

@@ -352,6 +352,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
     for a big dossier the register is the longest text to render, and it is
     rendered while the worker lays the PDF out instead of before.
     """
+    from briefing.brief.register import register_plan
     from briefing.brief.select import select_brief
     from briefing.foundation.layout import head_name
     from briefing.render import templates
@@ -367,7 +368,8 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
         brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
         requests = templates.chart_requests(brief) if workers is not None and workers.may_chart else []
         drawn = Drawn(requests, kept, workers.chart_worker) if requests else None  # drawn while the Markdown and HTML are written
-        rendered = templates.render_brief(brief, env, options.formats, drawn=drawn)
+        plan = register_plan(brief)  # which register page holds each fact: for the page's links and the pages
+        rendered = templates.render_brief(brief, env, options.formats, drawn=drawn, plan=plan)
         page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
         futures = []
         for name in options.formats:
@@ -382,7 +384,7 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
         del texts
         if "html" in options.formats:  # each page written away as it is made: one page held at a time
             pages = []
-            for name, data in templates.render_registers(brief, env):
+            for name, data in templates.render_registers(brief, env, plan=plan):
                 pages.append(name)
                 target = txn.root / job.name / name
                 if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:

@@ -36,7 +36,7 @@ def register_month_name(day: dt.date, month: dt.date) -> str:
 
 
 # Every page of a register: the main page and its month pages, as register_name and register_month_name write them.
-REGISTER_PAGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.register(?:-\d{4}-\d{2})?\.html$")
+REGISTER_PAGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.register(?:-\d{4}-\d{2})?\.html\Z")
 
 
 def head_name(day: dt.date) -> str:

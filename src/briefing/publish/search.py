@@ -33,7 +33,7 @@ def stage_index(out: Path, txn: Transaction, pages: dict[Path, Path]) -> None:
     """Index `pages` (each page's place in the site mapped to where its bytes are now) and stage the index."""
     files = build_index({path.relative_to(out).as_posix(): source for path, source in sorted(pages.items())})
     # The entry file names the others: renamed into place last, so a build killed while it commits
-    # leaves the old entry (whose files are never removed) or the new one with all its files there.
+    # leaves the old entry (whose files go only after every rename) or the new one with all its files there.
     for rel, data in sorted(files.items(), key=lambda item: (item[0] == ENTRY, item[0])):
         target = out / SEARCH_DIR / rel
         if not target.is_file() or target.read_bytes() != data:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefing.foundation.errors import UsageError
-from briefing.foundation.layout import ASSETS, brief_file, head_name
+from briefing.foundation.layout import ASSETS, REGISTER_PAGE, brief_file, head_name
 from briefing.foundation.resources import assets_dir
 from briefing.foundation.scales import ID_RE, RESERVED_NAMES, TLP_LEVELS, tlp_class
 from briefing.publish import search
@@ -163,24 +162,21 @@ def read_entry(dossier: str, day: dt.date, page: str, formats: tuple[str, ...]) 
     )
 
 
+def _dossier_folders(out: Path) -> list[Path]:
+    """The dossiers' folders in the output folder (named like dossiers; not `assets/` or the search index)."""
+    if not out.is_dir():
+        return []
+    return [f for f in sorted(out.iterdir()) if f.is_dir() and ID_RE.match(f.name) and f.name not in RESERVED_NAMES]
+
+
 def _published(out: Path) -> dict[Path, Path]:
     """Brief files already in the output folder, each mapped to itself."""
-    files: dict[Path, Path] = {}
-    if not out.is_dir():
-        return files
-    for folder in sorted(out.iterdir()):
-        if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
-            files.update((path, path) for path in folder.iterdir() if BRIEF_NAME.match(path.name))
-    return files
+    return {path: path for folder in _dossier_folders(out) for path in folder.iterdir() if BRIEF_NAME.match(path.name)}
 
 
 def _heads(out: Path, txn: Transaction) -> dict[Path, Path]:
     """The kept heads of briefs built without their page (layout.head_name), on disk or staged."""
-    heads: dict[Path, Path] = {}
-    if out.is_dir():
-        for folder in sorted(out.iterdir()):
-            if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
-                heads.update((path, path) for path in folder.glob(".*.head.html"))
+    heads = {path: path for folder in _dossier_folders(out) for path in folder.glob(".*.head.html")}
     heads.update((path, tmp) for tmp, path in txn.staged if path.name.endswith(".head.html") and path.parent.parent == out)
     return heads
 
@@ -206,7 +202,7 @@ def collect(out: Path, txn: Transaction, coming: tuple[Path, ...] = ()) -> dict[
     files = _published(out)
     files.update((path, tmp) for tmp, path in txn.staged if BRIEF_NAME.match(path.name) and path.parent.parent == out)
     files.update((path, path) for path in coming if path not in files)
-    heads = {path: source for path, source in _heads(out, txn).items()}
+    heads = _heads(out, txn)
     by_dossier: dict[str, list[Entry]] = {}
     days = sorted({(path.parent, match.group(1)) for path in files if (match := BRIEF_NAME.match(path.name))})
     for folder, text in days:
@@ -283,18 +279,17 @@ def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:
     Maps each page's place in the site to the file holding its bytes now (a
     staged page's temporary file, or the page itself).
     """
-    pages: dict[Path, Path] = {}
     gone = set(txn.removed)
-    if out.is_dir():
-        for folder in sorted(out.iterdir()):
-            if folder.is_dir() and ID_RE.match(folder.name) and folder.name not in RESERVED_NAMES:
-                pages.update((path, path) for path in folder.iterdir() if _PAGE.match(path.name) and path not in gone)
+    pages = {path: path for folder in _dossier_folders(out) for path in folder.iterdir() if _searchable_name(path.name) and path not in gone}
     pages.update((path, tmp) for tmp, path in txn.staged
-                 if _PAGE.match(path.name) and path.parent.parent == out and path.parent.name not in RESERVED_NAMES)
+                 if _searchable_name(path.name) and path.parent.parent == out and path.parent.name not in RESERVED_NAMES)
     return pages
 
 
-_PAGE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.register(-\d{4}-\d{2})?)?\.html$")  # a brief's page, or any page of its register (layout.REGISTER_PAGE)
+def _searchable_name(name: str) -> bool:
+    """A brief's page, or any page of its register."""
+    brief = BRIEF_NAME.match(name)
+    return bool(REGISTER_PAGE.match(name)) or (brief is not None and brief.group(2) == "html")
 
 
 def feed_size(value: str | None = None) -> int:

@@ -24,7 +24,7 @@ __all__ = ["BRIEF_NAME", "LOCK_NAME", "TEMP_MARK"]
 
 
 # A brief's file: its day and the extension of one of the formats.
-BRIEF_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(" + "|".join(f.extension[1:] for f in FORMATS.values()) + r")$")
+BRIEF_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.(" + "|".join(f.extension[1:] for f in FORMATS.values()) + r")\Z")
 
 
 # --- atomic files -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class Drawn:
     def __init__(self, requests: list[tuple[charts.Series, str]], folder: Path | None, worker: Callable[[], Any]) -> None:
         """`worker()` gives the chart worker (started only now, if at all: when a chart was not kept), or None."""
         self.folder = folder
+        self.ids = [chart_id for _, chart_id in requests]
         self.keys = [chart_key(series, chart_id) for series, chart_id in requests]
         self.svgs = {key: svg for key in self.keys if (svg := _read(folder, key)) is not None}
         self.missing = [(request, key) for request, key in zip(requests, self.keys, strict=True) if key not in self.svgs]
@@ -49,8 +50,14 @@ class Drawn:
             for (_, key), svg in zip(self.missing, drawn, strict=True):
                 self.svgs[key] = svg
                 _keep(self.folder, key, svg)
+            if self.folder is not None:  # once per brief that drew something, not per chart
+                _remove_unused(self.folder)
             self.missing = []
         return [self.svgs[key] for key in self.keys]
+
+    def by_id(self) -> dict[str, str]:
+        """The SVG of each chart by its id (`chart-<metric>`)."""
+        return dict(zip(self.ids, self.get(), strict=True))
 
 
 def _read(folder: Path | None, key: str) -> str | None:
@@ -74,7 +81,6 @@ def _keep(folder: Path | None, key: str, svg: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(svg)
         os.replace(tmp, folder / f"{key}.svg")
-        _remove_unused(folder)
 
 
 def _remove_unused(folder: Path) -> None:

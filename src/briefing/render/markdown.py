@@ -17,6 +17,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from briefing.foundation.layout import REGISTER_PAGE
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
 from briefing.render.inline import BlockTags, FastInline, Headings, Unescape, emphasis_html, number_citations
 from briefing.render.markers import MARK, strip
@@ -287,13 +288,15 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title"}, "a": {"href"}, "td": {"alig
                       "ol": {"start"}, "section": {"aria-labelledby"}, "div": {"tabindex", "role", "aria-label"}}
 
 
-_REGISTER_LINK = re.compile(r"^\d{4}-\d{2}-\d{2}\.register(-\d{4}-\d{2})?\.html(#[fj]\d+)?$")  # layout.REGISTER_PAGE
+_REGISTER_ANCHOR = re.compile(r"(#[fj]\d+)?")
 
 
 def _link_filter(element: str, attribute: str, value: str) -> str | None:
     """Only web and mail links, in-page anchors and the brief's own fact register survive in content."""
     if element == "a" and attribute == "href":
-        return value if value.lower().startswith(_SAFE_LINK) or _REGISTER_LINK.match(value) else None
+        page, hash_, anchor = value.partition("#")
+        register = REGISTER_PAGE.match(page) and _REGISTER_ANCHOR.fullmatch(hash_ + anchor)
+        return value if value.lower().startswith(_SAFE_LINK) or register else None
     return value
 
 

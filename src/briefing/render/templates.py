@@ -21,7 +21,7 @@ import jinja2
 import jinja2.bccache
 
 from briefing import __version__
-from briefing.brief.register import register_plan
+from briefing.brief.register import RegisterPlan, register_plan
 from briefing.brief.select import Brief
 from briefing.foundation.errors import InternalError, Problem, display_path
 from briefing.foundation.layout import ASSETS, brief_file, register_name
@@ -38,10 +38,10 @@ from briefing.foundation.scales import (
     tlp_class,
 )
 from briefing.render import charts, markers
+from briefing.render.chart_store import Drawn
 from briefing.render.formats import FORMATS, LINK_ORDER, NAMES
 from briefing.render.markdown import FIGURES_PLACE, inline_html, markdown_with_contents, retarget
 from briefing.render.text import (
-    MONTHS,
     alternative,
     autolink,
     cite,
@@ -50,13 +50,13 @@ from briefing.render.text import (
     long_date,
     md_inline,
     md_text,
-    number,
     published_words,
     qualified,
     ranges,
     ref,
     sentences,
 )
+from briefing.render.words import MONTHS, number
 
 JUDGMENT_STATES = {"current": "Current", "revised": "Revised (no longer current)", "resolved": "Resolved",
                    "due": "Due for review"}
@@ -176,49 +176,55 @@ class Rendered:
 
 
 def render_brief(brief: Brief, env: jinja2.Environment, formats: tuple[str, ...] = ("md", "html"),
-                 assets: str = "../" + ASSETS, drawn: Any = None) -> Rendered:
+                 assets: str = "../" + ASSETS, drawn: Drawn | None = None, plan: RegisterPlan | None = None) -> Rendered:
     """The brief's Markdown, and its HTML page when HTML or PDF is wanted.
 
     `assets` is where the page finds its stylesheet, relative to the brief;
     the page links the other formats in `formats`, and only those. `drawn`,
-    when given, is the charts of `chart_requests(brief)` being drawn elsewhere
-    (its `.get()` gives their SVG); without it they are drawn here.
+    when given, is the charts of `chart_requests(brief)`, kept from an earlier
+    run or being drawn in the chart worker; without it they are drawn here.
+    `plan` is the register's `register_plan(brief)`, when the caller has made
+    it already (for a big dossier it is a pass over every fact).
     """
     context = _context(brief, assets, formats)
     marked = render_template(env, "brief.md.j2", **context)
     text = markers.strip(marked)
     html = ""
     if "html" in formats or "pdf" in formats:
-        elsewhere = register_plan(brief).page_of  # a fact the page only summarizes: the register page that lists it
+        elsewhere = (plan or register_plan(brief)).page_of  # a fact the page only summarizes: the register page that lists it
         body, toc = markdown_with_contents(marked, elsewhere=elsewhere)
         body = retarget(_with_figures(body, brief, env, drawn), elsewhere)  # tiles link facts the page may only summarize
         html = render_template(env, "brief.html.j2", body=body, toc=toc, **context)
     return Rendered(text, html)
 
 
-def chart_requests(brief: Brief) -> list[tuple[charts.Series, str]]:
-    """The charts the brief's page shows, with their ids: one per metric with two or more dated values."""
-    series = [(charts.series_from_row(row), f"chart-{row.metric_id}") for row in brief.figures]
-    return [(one, chart_id) for one, chart_id in series if charts.chartable(one)]
+def chart_requests(brief: Brief, series: list[charts.Series] | None = None) -> list[tuple[charts.Series, str]]:
+    """The charts the brief's page shows, with their ids: one per metric with two or more dated values.
+
+    `series`, when given, is each key-figures row's plain data, in the rows' order (computed once by the page).
+    """
+    rows = series if series is not None else [charts.series_from_row(row) for row in brief.figures]
+    return [(one, f"chart-{row.metric_id}") for row, one in zip(brief.figures, rows, strict=True) if charts.chartable(one)]
 
 
-def _with_figures(body: str, brief: Brief, env: jinja2.Environment, drawn: Any) -> str:
+def _with_figures(body: str, brief: Brief, env: jinja2.Environment, drawn: Drawn | None) -> str:
     """The key figures' tiles and charts in the place the HTML pass left for them (after sanitizing: the charts are SVG).
 
-    Charts not drawn elsewhere are drawn here; matplotlib is imported only then.
+    Charts not asked for elsewhere are drawn here; matplotlib is imported only then.
     """
     place = f'<div class="key-figures-visual" id="{FIGURES_PLACE}"></div>'
     if place not in body:
         return body
-    requests = chart_requests(brief)
-    svgs = drawn.get() if drawn is not None else [charts.chart_svg(series, chart_id) for series, chart_id in requests]
-    by_id = {chart_id: svg for (_, chart_id), svg in zip(requests, svgs, strict=True)}
-    figures = [(row, by_id.get(f"chart-{row.metric_id}", ""), charts.series_from_row(row)) for row in brief.figures]
+    series = [charts.series_from_row(row) for row in brief.figures]
+    drawn = drawn or Drawn(chart_requests(brief, series), None, lambda: None)
+    svgs = drawn.by_id()
+    figures = [(row, svgs.get(f"chart-{row.metric_id}", ""), one) for row, one in zip(brief.figures, series, strict=True)]
     visual = render_template(env, "_figures.html.j2", figures=figures)
     return body.replace(place, f'<div class="key-figures-visual">{visual}</div>', 1)
 
 
-def render_registers(brief: Brief, env: jinja2.Environment, assets: str = "../" + ASSETS) -> Iterator[tuple[str, bytes]]:
+def render_registers(brief: Brief, env: jinja2.Environment, assets: str = "../" + ASSETS,
+                     plan: RegisterPlan | None = None) -> Iterator[tuple[str, bytes]]:
     """The fact register's pages, (file name, UTF-8 HTML) one at a time: every fact of the brief in full with all its citations.
 
     Kept out of the brief itself so that a dossier that grows for years still
@@ -228,7 +234,7 @@ def render_registers(brief: Brief, env: jinja2.Environment, assets: str = "../" 
     is encoded as it is rendered and handed over before the next is made, so
     a caller that writes them away holds one page at a time.
     """
-    plan = register_plan(brief)
+    plan = plan or register_plan(brief)
     context = {**_context(brief, assets), "plan": plan, "MONTHS": MONTHS}
     for part in plan.pages:
         template = "register.html.j2" if part.month is None else "register-month.html.j2"

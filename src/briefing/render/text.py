@@ -14,7 +14,6 @@ from briefing.dossier.model import Interval, PartialDate
 from briefing.render.markers import unmark
 from briefing.render.words import MONTHS, day_words, number
 
-__all__ = ["MONTHS", "number"]  # also the templates' filters, kept here with the others
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
 
