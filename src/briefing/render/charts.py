@@ -220,7 +220,7 @@ def series_from_row(row: Any) -> Series:
         day = span[0] + (span[1] - span[0]) / 2
         points.append(Point(day=day, value=float(figure.value), grade=view.grade, superseded=id(view) not in current,
                             disputed=disputed and id(view) in current, label=f"F{view.number}",
-                            when=_day(view.fact.date) if view.fact.date else _day(view.known_from)))
+                            when=_day(view.fact.date or view.known_from)))
     return Series(label=row.metric.label, unit=row.metric.unit, points=tuple(points), estimate=_band(row, points))
 
 
