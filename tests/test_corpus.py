@@ -89,3 +89,5 @@ def test_case(case: Path, run: Callable[..., Result], monkeypatch: pytest.Monkey
     assert result.code == expected.code
     assert all(LINE.match(line) for line in result.lines), "every line is path:line:col: severity: message"
     assert "Traceback" not in result.err
+    again = run(*expected.args, cwd=case)  # the fact files now come from the cache of parsed files: the same lines
+    assert (again.lines, again.code) == (result.lines, result.code)

@@ -101,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--pdf-variant", choices=PDF_VARIANTS, help="a PDF/A or PDF/UA variant, passed to WeasyPrint")
         p.add_argument("--templates", type=Path, help="folder of templates overriding the defaults")
         p.add_argument("--site-url", help="the site's public address, for absolute links in the feed (or $BRIEFING_SITE_URL)")
-        p.add_argument("--no-cache", action="store_true", help="rebuild every output even when nothing changed")
+        p.add_argument("--no-cache", action="store_true", help="rebuild every output, read every file afresh, draw every chart")
         p.add_argument("--quiet", "-q", action="store_true", help="print only problems")
 
     build = sub.add_parser("build", help="build briefs (the default command)")
@@ -109,6 +109,7 @@ def parser() -> argparse.ArgumentParser:
     outputs(build)
     check = sub.add_parser("check", help="validate dossiers without writing anything")
     inputs(check)
+    check.add_argument("--no-cache", action="store_true", help="read every fact file afresh, not from the cache of parsed files")
     schema = sub.add_parser("schema", help="print the JSON Schema of fact files")
     schema.add_argument("--dossier", action="store_true", help="the schema of dossier.yaml instead")
     schema.add_argument("--export", action="store_true", help="the schema of `export --to json` instead")

@@ -173,7 +173,7 @@ def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, option
     if withheld:  # their warnings were not stored past a releasable cut: found again, as `check` would
         from briefing.dossier.workspace import load_all
 
-        load_all(withheld, problems)
+        load_all(withheld, problems, cache=not options.no_cache)
     report(problems)
     warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
     for line in warnings:
@@ -190,7 +190,7 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
     """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
     names = {j.name: j.folder for j in stale}
     before = len(problems.items)
-    dossiers = load_all(names, problems)
+    dossiers = load_all(names, problems, cache=not options.no_cache)
     report(problems)
     if problems.failed(options.strict):
         return None

@@ -11,7 +11,7 @@ from briefing.foundation.options import Options
 def run(options: Options, commands: tuple[str, ...] = ()) -> int:
     """Exit 0 when the dossiers are valid (warnings allowed unless --strict), 1 otherwise."""
     problems = Problems()
-    dossiers = load_all(discover(options, problems, commands), problems)
+    dossiers = load_all(discover(options, problems, commands), problems, cache=not options.no_cache)
     report(problems)
     for d in dossiers:
         print(f"{d.id}: {len(d.facts)} facts, {len(d.sources)} sources, {len(d.judgments)} judgments")

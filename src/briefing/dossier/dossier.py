@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.dossier.marks import Marks, Path_
 from briefing.dossier.model import DossierFile, Fact, Highlight, Judgment, Source
-from briefing.dossier.reader import Marks, Path_
 from briefing.foundation.errors import Problem, Problems, display_path
 
 

@@ -14,7 +14,6 @@ number fields read the number. Nothing is coerced behind the analyst's back.
 from __future__ import annotations
 
 import stat
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,14 +21,13 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from briefing.dossier.marks import BITS, KEY_PREFIXES, VALUE_PREFIXES, Marks, Path_, Pos, number_path
 from briefing.dossier.yaml_errors import _TAG, _alias_marks, _Loader, _reader_problem, _tag_message, _tag_name, _too_deep, _yaml_problem
 from briefing.foundation.errors import Problem, Problems
 from briefing.foundation.limits import LIMITS
 
-Path_ = tuple[str | int, ...]
 MAX_NUMBER_CHARS = 1000  # a plain number longer than this is refused as written (no figure needs 1,000 digits)
 MAX_SEXAGESIMAL = 40  # YAML 1.1 base-60 numbers (`1:30:00`): longer ones are refused before they are computed
-Pos = tuple[int, int]
 
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _NEST_LIMIT = 64
@@ -51,77 +49,6 @@ class Plain(str):
         obj = super().__new__(cls, text)
         obj.value = value
         return obj
-
-
-# Positions are packed into one integer each: which path below its item, whether it is the key or the
-# value, then line and column. A path is numbered once for the whole run ('sources', 0, 'quote') and
-# shared by every item that has it, so a position costs 8 bytes in an array instead of a dict entry,
-# a path tuple and a position tuple (about 150 bytes): a third less memory for a big dossier.
-_BITS = 25  # lines and columns up to 33 million, far beyond any file the limits admit
-_MASK = (1 << _BITS) - 1
-INDEXED_FROM = 64  # positions in one item above which its look-ups go through an index
-_NUMBERS: dict[Path_, int] = {}
-_PREFIXES: tuple[dict[Path_, int], dict[Path_, int]] = ({}, {})  # value, key: the path's number shifted into place
-
-
-def _prefix(tail: Path_, key: bool) -> int:
-    """The high bits of a packed position for `tail` (never 0, so `table.get(tail) or _prefix(...)` works)."""
-    number = _NUMBERS.setdefault(tail, len(_NUMBERS) + 1)
-    _PREFIXES[key][tail] = prefix = ((number << 1) | key) << (2 * _BITS)
-    return prefix
-
-
-_VALUE_PREFIXES, _KEY_PREFIXES = _PREFIXES
-
-
-class Marks:
-    """Where one item's values and keys are (a fact, a source, a section...), relative to the item.
-
-    Kept after the file's data is gone, so that checks across items (unknown
-    references, warnings) can still point at the exact line and column.
-    """
-
-    __slots__ = ("index", "packed")
-
-    def __init__(self, packed: list[int]) -> None:
-        self.index: dict[int, int] | None = None
-        try:
-            self.packed: Any = array("Q", packed)
-        except OverflowError:  # a pathological item with thousands of paths: plain integers, same lookups
-            self.packed = tuple(packed)
-
-    def find(self, tail: Path_, key: bool = False) -> Pos | None:
-        """The exact position of the value (or key) at `tail` below the item, if recorded.
-
-        A small item is scanned; a big one (a judgment resting on thousands of
-        facts, each of them misspelt) gets an index on its first look-up, so
-        that reporting every one of its values stays linear.
-        """
-        prefix = _PREFIXES[key].get(tail)
-        if prefix is None:
-            return None
-        wanted = prefix >> (2 * _BITS)
-        if len(self.packed) > INDEXED_FROM:
-            if self.index is None:
-                self.index = {}
-                for value in self.packed:
-                    self.index.setdefault(value >> (2 * _BITS), value)  # the first, as the scan finds it
-            found = self.index.get(wanted)
-            return None if found is None else ((found >> _BITS) & _MASK, found & _MASK)
-        for value in self.packed:
-            if value >> (2 * _BITS) == wanted:
-                return (value >> _BITS) & _MASK, value & _MASK
-        return None
-
-    def where(self, tail: Path_, key: bool = False) -> Pos:
-        """Position of the value at `tail` (or of its key), else of the nearest parent, else of the item."""
-        if key and (pos := self.find(tail, True)) is not None:
-            return pos
-        while tail:
-            if (pos := self.find(tail)) is not None:
-                return pos
-            tail = tail[:-1]
-        return self.find(()) or (1, 1)
 
 
 @dataclass
@@ -154,7 +81,7 @@ class Document:
         marks = self.items.get(head)
         if marks is None:  # not an item the walk recorded (it failed early): the nearest position there is
             line, col = self.where(head)
-            marks = Marks([_prefix((), False) | line << _BITS | col])
+            marks = Marks([number_path((), False) | line << BITS | col])
         return marks
 
     def problem(self, path: Path_, message: str, *, key: bool = False, warning: bool = False) -> Problem:
@@ -167,6 +94,12 @@ class Document:
 
 def read_text(path: Path, problems: Problems) -> str | None:
     """The file's text, or None after reporting why it cannot be read as UTF-8 YAML."""
+    raw = read_raw(path, problems)
+    return None if raw is None else decode(raw, path, problems)
+
+
+def read_raw(path: Path, problems: Problems) -> bytes | None:
+    """The file's bytes, or None after reporting why not (not a regular file, over the size limit, unreadable)."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # a named pipe or device would block the read forever
@@ -180,10 +113,14 @@ def read_text(path: Path, problems: Problems) -> str | None:
                 "(split it, or raise BRIEFING_MAX_FILE_BYTES)",
             )
             return None
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         problems.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
         return None
+
+
+def decode(raw: bytes, path: Path, problems: Problems) -> str | None:
+    """`raw` as text, or None after reporting why it is not UTF-8 (a byte order mark is dropped)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.error(path, 1, 1, "file is UTF-16; save it as UTF-8")
         return None
@@ -278,8 +215,8 @@ class _Walker:
     def node(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         mark = node.start_mark
         if depth >= 2:  # an item and what is below it: packed, relative to the item (the hot path)
-            prefix = _VALUE_PREFIXES.get(path) or _prefix(path, False)
-            self.marks.append(prefix | (mark.line + 1) << _BITS | (mark.column + 1))
+            prefix = VALUE_PREFIXES.get(path) or number_path(path, False)
+            self.marks.append(prefix | (mark.line + 1) << BITS | (mark.column + 1))
         else:
             self.doc.top[(path, False)] = (mark.line + 1, mark.column + 1)
         self.count += 1
@@ -332,8 +269,8 @@ class _Walker:
             sub = (*path, key)
             mark = key_node.start_mark
             if depth >= 2:
-                prefix = _KEY_PREFIXES.get(sub) or _prefix(sub, True)
-                self.marks.append(prefix | (mark.line + 1) << _BITS | (mark.column + 1))
+                prefix = KEY_PREFIXES.get(sub) or number_path(sub, True)
+                self.marks.append(prefix | (mark.line + 1) << BITS | (mark.column + 1))
             else:
                 self.doc.top[(sub, True)] = (mark.line + 1, mark.column + 1)
             out[key] = child(value_node, sub, depth + 1)

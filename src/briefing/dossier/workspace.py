@@ -67,12 +67,18 @@ def _hint(name: str, found: dict[str, Path], commands: tuple[str, ...]) -> str:
     return f"; '{name}' is not a command either{closest}: the commands are {', '.join(commands)}"
 
 
-def load_all(folders: dict[str, Path], problems: Problems) -> list[Dossier]:
-    """Load and validate the dossiers in `folders`; every problem goes into `problems`."""
+def load_all(folders: dict[str, Path], problems: Problems, *, cache: bool = True) -> list[Dossier]:
+    """Load and validate the dossiers in `folders`; every problem goes into `problems`.
+
+    Fact files whose bytes did not change since an earlier run are read from the
+    user's cache folder (`dossier.parsed`), unless `cache` is false (`--no-cache`).
+    """
+    from briefing.dossier.parsed import ParsedFiles
     from briefing.dossier.validate import load_dossier
 
+    parsed = ParsedFiles.in_user_cache(cache)
     with no_cyclic_gc():
-        return [d for d in (load_dossier(folder, problems) for folder in folders.values()) if d is not None]
+        return [d for d in (load_dossier(folder, problems, parsed) for folder in folders.values()) if d is not None]
 
 
 def load_one(options: Options, problems: Problems, commands: tuple[str, ...] = ()) -> Dossier:

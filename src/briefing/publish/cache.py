@@ -25,15 +25,14 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 import stat
-import time
 from pathlib import Path
 from typing import Any
 
 from briefing import __version__
 from briefing.foundation.layout import CACHE_NAME
 from briefing.foundation.limits import LIMITS
+from briefing.foundation.user_cache import code_folder, code_hash
 from briefing.render.formats import libraries
 
 FORMAT_VERSION = 1
@@ -130,22 +129,6 @@ def environment() -> dict[str, str]:
 def site_key(site_url: str | None) -> str:
     """The key of the site pages beyond the briefs they list."""
     return hashlib.sha256(json.dumps([__version__, code_hash(), environment(), site_url]).encode()).hexdigest()
-
-
-@functools.cache
-def code_hash() -> str:
-    """A hash of the program's own modules.
-
-    A checkout that changes the code keeps its version number until a release;
-    without this, a build after `git pull` would keep briefs the new code
-    renders differently. Reading the package's few files costs about 2 ms.
-    """
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        name = path.relative_to(package).as_posix()
-        digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 @functools.cache
@@ -264,43 +247,13 @@ class Cache:
 
 
 def compiled_templates() -> Path | None:
-    """The folder of compiled templates: in the user's cache folder, one per program version and code.
-
-    A program whose code changed gets a fresh folder (its Jinja settings or
-    filters may have changed), so nothing compiled by another version is ever
-    used; folders unused for a week are removed. None (compile in memory)
-    when no cache folder can be made.
-    """
-    return _user_cache("templates", f"{__version__}-{code_hash()[:16]}")
+    """The folder of compiled templates, one per program version and code (their Jinja settings and filters
+    may have changed), so nothing compiled by another version is ever used; None (compile in memory) when
+    no cache folder can be made."""
+    return code_folder("templates")
 
 
 def kept_charts() -> Path | None:
     """The folder of charts kept from earlier runs (render.chart_store), one per program code and plotting
     library version, so that a chart is never one another code or matplotlib drew; None when none can be made."""
-    return _user_cache("charts", f"{__version__}-{code_hash()[:16]}-{_versions(('matplotlib',)).get('matplotlib', '')}")
-
-
-def _user_cache(kind: str, name: str) -> Path | None:
-    """`<cache folder>/briefing/<kind>-<name>`, made when missing; other `<kind>-*` folders unused for a week go."""
-    base = Path(os.environ.get("BRIEFING_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
-    folder = base / f"{kind}-{name}"
-    if folder.is_dir():
-        return folder
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        week_ago = time.time() - 7 * 86400
-        for old in base.glob(f"{kind}-*"):
-            if old != folder and old.stat().st_mtime < week_ago:
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        return None
-    return folder
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        week_ago = time.time() - 7 * 86400
-        for old in base.glob("templates-*"):
-            if old != folder and old.stat().st_mtime < week_ago:
-                shutil.rmtree(old, ignore_errors=True)
-    except OSError:
-        return None
-    return folder
+    return code_folder("charts", _versions(("matplotlib",)).get("matplotlib", ""))
