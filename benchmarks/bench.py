@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             commit = checkout_commit()
             code = snapshot_code(root)
             digest = code_digest(code)
-            env = child_env(code)
+            env = {**child_env(code), "BRIEFING_CACHE_DIR": str(root / "cache")}  # the benchmark's own: a first round starts empty
             for label in opts.sizes:
                 cases.append(measure_case(label, root, opts, env, say))
             shapes = measure_shapes(root, opts.repeat, env, say) if opts.shapes else []

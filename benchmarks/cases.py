@@ -24,12 +24,13 @@ JOBS_MAX_DEFAULT = 300  # above this the jobs comparison costs many minutes; rai
 MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("load", "bare libyaml load (floor of check)"),
     ("check", "`check`"),
+    ("checkcold", "`check` with an empty cache (a first run: every file parsed, and kept for the next)"),
     ("mdhtml", "build `--format md,html`"),
     ("full", "full build (md, html, pdf)"),
     ("rebuild", "rebuild, nothing changed"),
     ("fair", "bare WeasyPrint with the build's library lookup (fair floor of full build)"),
     ("fairtag", "the fair floor, tagged as the build tags (× the fair floor: what tagging costs)"),
-    ("cold", "full build with empty caches (no compiled templates, no kept charts: a first build)"),
+    ("cold", "full build with empty caches (no parsed files, compiled templates or kept charts: a first build)"),
     ("nochart", "full build of the demo with no chart (each metric reported once)"),
     ("nochartfair", "the fair floor of that build"),
     ("weasy", "bare `weasyprint` command on the brief's HTML"),
@@ -38,7 +39,7 @@ MEASUREMENTS: tuple[tuple[str, str], ...] = (
     ("one", f"{JOBS_BRIEFS} briefs, one command, `--jobs 1`"),
     ("jobs", f"{JOBS_BRIEFS} briefs, one command, `--jobs 2`"),
 )
-RATIOS: dict[str, str] = {"check": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "cold": "fair", "nochart": "nochartfair",
+RATIOS: dict[str, str] = {"check": "load", "checkcold": "load", "full": "fair", "weasy": "fair", "fairtag": "fair", "cold": "fair", "nochart": "nochartfair",
                           "rebuild": "full", "one": "seq", "jobs": "seq",
                           "pandoc": "weasy"}
 
@@ -161,6 +162,7 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     for _round in range(opts.repeat):
         timed("load", [sys.executable, "-c", LOAD_FLOOR, facts_dir / main])
         timed("check", briefing_cmd("check", "--facts", facts_dir, main))
+        timed("checkcold", briefing_cmd("check", "--facts", facts_dir, main), {"BRIEFING_CACHE_DIR": str(fresh()) + "-cache"})
         timed("mdhtml", briefing_cmd("build", main, *common, "--out", fresh(), "--format", "md,html"))
         out = fresh()
         build = briefing_cmd("build", main, *common, "--out", out, "--format", formats)
@@ -174,10 +176,11 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
         if opts.pdf:
             timed("fair", [sys.executable, "-c", FAIR_FLOOR, html, work / "fair.pdf"])
             timed("fairtag", [sys.executable, "-c", FAIR_FLOOR_TAGGED, html, work / "tagged.pdf"])
-        if plain is not None:
+        if opts.pdf:
             cold = fresh()
             timed("cold", briefing_cmd("build", main, *common, "--out", cold, "--format", formats),
                   {"BRIEFING_CACHE_DIR": str(cold) + "-cache"})
+        if plain is not None:
             plain_out = fresh()
             timed("nochart", briefing_cmd("build", main, "--facts", plain, "--as-of", day, "--out", plain_out, "--format", formats))
             timed("nochartfair", [sys.executable, "-c", FAIR_FLOOR, plain_out / main / f"{day}.html", work / "plain.pdf"])
@@ -197,10 +200,11 @@ def measure_case(label: str, root: Path, opts: Options, env: dict[str, str], say
     if opts.pdf and pandoc is None:
         case.measures["pandoc"] = Measure(note="pandoc not installed")
     if plain is None:
-        for key in ("cold", "nochart", "nochartfair"):
+        for key in ("nochart", "nochartfair"):
             case.measures[key] = Measure(note="the demo only" if opts.pdf else "no PDF (--no-pdf)")
         if not opts.pdf:
-            case.measures["fairtag"] = Measure(note="no PDF (--no-pdf)")
+            for key in ("fairtag", "cold"):
+                case.measures[key] = Measure(note="no PDF (--no-pdf)")
     if not jobs:
         for key in ("seq", "one", "jobs"):
             case.measures[key] = Measure(note="over --jobs-max")

@@ -153,6 +153,7 @@ def targets(cases: list[Case]) -> list[Target]:
         if label in by or label == "demo":
             ratio_target("full build ÷ fair floor (WeasyPrint, the build's library lookup)", label, "full", "fair", limit)
     ratio_target("`check` ÷ bare libyaml load", "10000", "check", "load", 1.5)
+    ratio_target("`check` with an empty cache ÷ bare libyaml load", "10000", "checkcold", "load", 1.5)
     for label in measured("rebuild"):
         ratio_target("rebuild (nothing changed) ÷ full build", label, "rebuild", "full", 0.1)
     for label in measured("jobs"):

@@ -54,7 +54,7 @@ def test_tiny_run_writes_the_report(tmp_path: Path) -> None:
     assert code == 0
     text = out.read_text(encoding="utf-8")
     for needle in ("# Benchmark results", "| CPU |", "| WeasyPrint |", "libharfbuzz-subset0", "30 facts",
-                   "bare libyaml load", "`check` (× load)", "rebuild, nothing changed", "## Targets", "## Peak memory"):
+                   "bare libyaml load", "`check` (× load)", "`check` with an empty cache", "rebuild, nothing changed", "## Targets", "## Peak memory"):
         assert needle in text, needle
     assert "**MISS**" in text or "PASS" in text or "not measured" in text
 

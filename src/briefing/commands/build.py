@@ -198,10 +198,14 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
         dossier.where.clear()
     by_name = {d.id: d for d in dossiers}
     lines: dict[str, list[str]] = {name: [] for name in names}
+    folders = {name: folder.resolve() for name, folder in names.items()}
+    owners: dict[str, list[str]] = {}  # a file's dossiers, found once per file (thousands of warnings name a few files)
     for problem in sorted(problems.items[before:], key=lambda p: p.sort_key()):
-        for name, folder in names.items():
-            if Path(problem.path).resolve().is_relative_to(folder.resolve()):
-                lines[name].append(str(problem))
+        if problem.path not in owners:
+            resolved = Path(problem.path).resolve()
+            owners[problem.path] = [name for name, folder in folders.items() if resolved.is_relative_to(folder)]
+        for name in owners[problem.path]:
+            lines[name].append(str(problem))
     for job in stale:
         job.dossier = by_name[job.name]
     if workers is not None and not any(_may_chart(d) for d in dossiers):
