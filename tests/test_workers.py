@@ -124,3 +124,24 @@ def test_charts_drawn_in_their_worker_are_the_bytes_drawn_here() -> None:
             charts.chart_svg(series, "chart-a"), charts.chart_svg(series, "chart-b")]
     finally:
         pool.close()
+
+
+STEP_BACK = "import os; from briefing.render.workers import step_back; step_back(); step_back(); print(os.getpriority(os.PRIO_PROCESS, 0))"
+
+
+@pytest.mark.parametrize(("start", "expected"), [(0, "5"), (12, "12")])
+def test_the_main_process_steps_back_once_and_never_raises_its_priority(start: int, expected: str) -> None:
+    """Once every PDF is handed out the main process yields the cores to the PDF engine, once, never above where it was."""
+    done = subprocess.run(["nice", "-n", str(start), sys.executable, "-c", STEP_BACK], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == expected
+
+
+def test_a_build_with_a_pdf_steps_back_after_handing_it_out(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import os, sys
+        from briefing.cli import main
+        code = main(["build", "--as-of", "2026-11-21", "--out", {str(tmp_path / "out")!r}, "-q"])
+        print(code, os.getpriority(os.PRIO_PROCESS, 0))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.split() == ["0", "5"]

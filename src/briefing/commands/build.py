@@ -255,7 +255,8 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
         kept = None if options.no_cache or workers is None or not workers.may_chart else cache.kept_charts()
         for job in jobs:
             try:
-                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept))
+                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept),
+                                             last=job is jobs[-1])
             except Problem as problem:  # a template mistake: reported with the others once every brief was tried
                 problems.add(problem)
                 continue
@@ -349,7 +350,7 @@ def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, s
 
 def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
                 say: Any, numbering: Any = None, caches: tuple[Path | None, Path | None] = (None, None),
-                ) -> tuple[dict[Path, str], list[tuple[str, Any]]]:
+                last: bool = False) -> tuple[dict[Path, str], list[tuple[str, Any]]]:
     """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
 
     The PDF is started right after the brief's HTML, before the fact register:
@@ -380,6 +381,10 @@ def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[
             if FORMATS[name].in_worker and workers is not None and workers.formats is not None:
                 say(f"Rendering the {FORMATS[name].label} of {job.label} ...")
                 futures.append((name, workers.formats.submit(name, page)))
+        if futures and last:  # the rest is not on the PDF's path: it yields the cores to the PDF engine
+            from briefing.render.workers import step_back
+
+            step_back()
         texts: dict[str, bytes] = {}
         for name in options.formats:
             if not FORMATS[name].in_worker:

@@ -79,6 +79,26 @@ def draw_in_worker(requests: list[tuple[Series, str]]) -> list[str]:
         raise BuildStepError("the chart engine", "", f"{type(exc).__name__}: {exc}") from None
 
 
+BEHIND = 5  # the main process's priority once every PDF is handed out
+
+
+def step_back() -> None:
+    """Lower this process's priority once the last PDF is handed to a worker.
+
+    What is left here (the fact register, the site pages, the search index,
+    whose indexer inherits the priority) only has to be done by the time the
+    PDFs are; on a machine with few cores it must not take the PDF engine's
+    time. A priority cannot be raised again, so this happens once per process
+    (`serve` keeps it, and forks its later workers at it). Where priorities
+    cannot be set, nothing changes.
+    """
+    try:
+        if os.getpriority(os.PRIO_PROCESS, 0) < BEHIND:
+            os.setpriority(os.PRIO_PROCESS, 0, BEHIND)
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn: Any, inherited: list[Any], warm: Callable[[], None], nice: int) -> None:
     """A worker's life: take a task, send back its result or its BuildStepError, until the main process hangs up."""
     for other in inherited:  # the main process's ends: held here, they would keep a pipe open after it died
