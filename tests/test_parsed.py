@@ -142,3 +142,24 @@ def test_no_cache_neither_reads_nor_writes(dossier: Path, tmp_path: Path, monkey
     assert not (tmp_path / "user-cache").exists()
     files = ParsedFiles.in_user_cache(True)
     assert files.folder is not None and files.folder.parent == tmp_path / "user-cache" / "briefing"
+
+
+def test_entries_unused_for_a_month_are_removed_once_a_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from briefing.dossier import parsed
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "user-cache"))
+    folder = ParsedFiles.in_user_cache().folder
+    assert folder is not None
+    old, recent = folder / "old.pickle", folder / "recent.pickle"
+    for path in (old, recent):
+        path.write_bytes(b"x")
+    month_ago = time.time() - (parsed.UNUSED_DAYS + 1) * 86400
+    os.utime(old, (month_ago, month_ago))
+    ParsedFiles.in_user_cache()  # swept at the first run of the day already: nothing looked at
+    assert old.exists()
+    os.utime(folder / ".swept", (month_ago, month_ago))
+    ParsedFiles.in_user_cache()
+    assert not old.exists() and recent.exists()

@@ -8,15 +8,18 @@ cache folder, as Pelican keeps parsed articles, and read back when the file's
 bytes are the same; reading it back takes a tenth of the time. Checks across
 items run on every load, so a change in one file is always checked against all
 the others. A stale entry (other bytes, other limits) is replaced; one that
-cannot be read back (a write cut short, another Python) is ignored and made again.
+cannot be read back (a write cut short, another Python) is ignored and made again;
+one unused for 30 days is removed (looked for at most once a day).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,9 @@ from briefing.foundation.errors import Problem, Problems
 from briefing.foundation.limits import LIMITS
 from briefing.foundation.user_cache import code_folder
 
+UNUSED_DAYS = 30
+_DAY = 86400
+_SWEPT = ".swept"  # touched when unused entries were last looked for
 _ID_LINE = re.compile(r"""^[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*["']?([^\s"'#,\]}]+)""", re.MULTILINE)
 
 
@@ -69,7 +75,10 @@ class ParsedFiles:
 
     @classmethod
     def in_user_cache(cls, enabled: bool = True) -> ParsedFiles:
-        return cls(code_folder("parsed") if enabled else None)
+        files = cls(code_folder("parsed") if enabled else None)
+        if files.folder is not None:
+            _remove_unused(files.folder)
+        return files
 
     def read(self, path: Path) -> ParsedFile:
         if self.folder is None:
@@ -96,6 +105,8 @@ class ParsedFiles:
             return None
         if context != self.context or kept_digest != digest or not isinstance(parsed, ParsedFile):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # used today: not removed as unused
         moved = adopt(table)
         if moved and parsed.items is not None:
             for entry_ in parsed.items.entries:
@@ -113,3 +124,16 @@ class ParsedFiles:
             os.replace(temp, entry)
         except OSError:  # a full or read-only disk costs the next run time, nothing else
             temp.unlink(missing_ok=True)
+
+
+def _remove_unused(folder: Path) -> None:
+    """Remove entries unused for UNUSED_DAYS (files of folders since deleted or renamed), at most once a day."""
+    now = time.time()
+    marker = folder / _SWEPT
+    with contextlib.suppress(OSError):
+        if marker.is_file() and marker.stat().st_mtime > now - _DAY:
+            return
+        marker.touch()
+        for path in folder.glob("*.pickle"):
+            if path.stat().st_mtime < now - UNUSED_DAYS * _DAY:
+                path.unlink()
