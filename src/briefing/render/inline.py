@@ -138,19 +138,23 @@ def emphasis_html(line: str) -> str | None:
     return "".join(out)
 
 
-def number_citations(root: ET.Element) -> None:
+_CITATION = re.compile(r'<sup id="fnref\d*:([^"]*)">')
+
+
+def number_citations(page: str) -> str:
     """Each footnote reference's id in page order: the first citation of note 3 is `fnref:3`, the next `fnref2:3`...
 
-    The endnote's back link goes to `fnref:3`: the citation a reader meets first.
+    The endnote's back link goes to `fnref:3`: the citation a reader meets first. Done on the page's HTML, once
+    the lists made outside the tree are in it (render.lists); analyst text cannot write a tag there (its `<` is escaped).
     """
     seen: Counter[str] = Counter()
-    for sup in root.iter("sup"):
-        ref = sup.get("id") or ""
-        if not ref.startswith("fnref") or ":" not in ref:
-            continue
-        note = ref.split(":", 1)[1]
+
+    def one(m: re.Match[str]) -> str:
+        note = m.group(1)
         seen[note] += 1
-        sup.set("id", f"fnref:{note}" if seen[note] == 1 else f"fnref{seen[note]}:{note}")
+        return f'<sup id="fnref:{note}">' if seen[note] == 1 else f'<sup id="fnref{seen[note]}:{note}">'
+
+    return _CITATION.sub(one, page)
 
 
 _HEADING = re.compile(r"h[1-6]")
