@@ -21,13 +21,16 @@ ITEMS = [f"**{M.item}F12** 3 May 2024 · The convoy turned back (twice). *{M.gra
          "1. not a list", "- nested", "+ plus", "[^1]: not a note", "# not a heading", "-- -", "ok  ", "<b>raw</b>",
          "Café — “quoted”", "![F1](#f1)", "x | y", "`code`", f"**{M.outcome}borne out** then"]
 BLOCKS = ["## Section", "# Title", "### Sub *part*", "## Heading ##", "####### seven", "Plain paragraph.", "    indented",
-          "1. ordered", "> quote", "| a | b |\n|---|---|\n| 1 | 2 |", "---", "Two\nlines", "", "\n- after a blank"]
+          "1. ordered", "> quote", "---", "Two\nlines", "", "\n- after a blank", "| a | b |\n|---|---|",
+          "| a | b |\n|:--|---|\n| 1 | 2 |", "| a |\n|---|\n| 1 |", "| a | b |\n|---|---|\n| 1 | 2 | 3 |"]
 
 
 def document(rng: random.Random) -> str:
-    """A random page of blocks: lists of random items among headings, paragraphs, tables, quotes and indented blocks."""
-    blocks = [rng.choice(BLOCKS) if rng.random() < 0.5 else
-              "\n".join(f"- {rng.choice(ITEMS)}" for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(2, 9))]
+    """A random page of blocks: lists and tables of random items among headings, paragraphs, quotes and indented blocks."""
+    def rows() -> str:
+        return "\n".join(f"| {rng.choice(ITEMS)} | {rng.choice(ITEMS)} |" for _ in range(rng.randint(1, 3)))
+    blocks = [rng.choice([rng.choice(BLOCKS), "\n".join(f"- {rng.choice(ITEMS)}" for _ in range(rng.randint(1, 4))),
+                          f"| {M.figures}Head | Value |\n|---|---|\n{rows()}"]) for _ in range(rng.randint(2, 9))]
     return "\n\n".join(blocks) + f"\n\n{M.endnotes}\n\n[^1]: First.\n[^2]: Second <https://example.org/a/b>.\n"
 
 
@@ -59,7 +62,7 @@ def test_a_section_s_facts_are_lifted_and_made_directly(monkeypatch: pytest.Monk
     facts = "\n".join(f"- {item}" for item in ITEMS[:3])
     text = f"## Section\n\n{facts}\n\n*Earlier:* more.\n\n{M.endnotes}\n\n[^1]: One.\n[^2]: Two.\n"
     lifted_text, lifted = lists.lift(text)
-    assert lifted == [facts] and facts not in lifted_text
+    assert lifted == [("list", facts)] and facts not in lifted_text
     made: list[dict[int, str]] = []
     original = lists.fill
     monkeypatch.setattr(lists, "fill", lambda page, done: made.append(dict(done)) or original(page, done))
@@ -74,10 +77,22 @@ def test_a_section_s_facts_are_lifted_and_made_directly(monkeypatch: pytest.Monk
     assert lists.lift(f"Text\n\n{facts}\n\n  \n\nMore")[1] == []  # a blank line of spaces: python-markdown rewrites the text
 
 
+def test_a_table_s_rows_are_lifted_and_its_head_stays() -> None:
+    table = f"| {M.figures}When | What |\n|---|---|\n| May 2024 | {ITEMS[1]} |\n| 2024 | Ships **{M.status}DENIED** |"
+    text, lifted = lists.lift(f"## Timeline\n\n{table}\n\n{M.endnotes}\n\n[^1]: One.\n[^2]: Two.\n")
+    assert lifted == [("rows", table)] and f"|---|---|\n| {lists.OPEN}0{lists.CLOSE} |" in text
+    html = markdown_to_html(f"## Timeline\n\n{table}\n\n{M.endnotes}\n\n[^1]: One.\n[^2]: Two.\n")
+    assert '<th scope="col">When</th>' in html and '<strong class="status status-denied">DENIED</strong>' in html
+    assert "<tr>\n<td>2024</td>\n<td>Ships" in html and lists.OPEN not in html
+    for refused in ("| a | b |\n|:-:|---|\n| 1 | 2 |", "| a | b |\n|---|---|\n| 1 \\| 2 |", "| a | b |\n|---|---|\n| `1|2` |",
+                    "| a |\n|---|\n| 1 |", "| a | b |\n|---|---|\n| 1 |", "| a | b |\n|---|---|"):
+        assert lists.lift(refused)[1] == [], refused
+
+
 def test_an_item_not_made_directly_is_given_back_in_place() -> None:
     """A lifted list with an item only python-markdown reads (an escape, a note with no endnote) is parsed where it stood."""
     text = "## Part\n\nBefore.\n\n- One.\n- Two a\\*b[^9].\n\nAfter.\n"
-    assert lists.lift(text)[1] == ["- One.\n- Two a\\*b[^9]."]
+    assert lists.lift(text)[1] == [("list", "- One.\n- Two a\\*b[^9].")]
     html = markdown_to_html(text)
     assert "<p>Before.</p>\n<ul>\n<li>One.</li>\n<li>Two a*b[^9].</li>\n</ul>\n<p>After.</p>" in html
 

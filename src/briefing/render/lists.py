@@ -38,7 +38,7 @@ from markdown.util import AtomicString
 from briefing.render.inline import FastInline
 
 OPEN, CLOSE = "\ue0f0", "\ue0f1"  # around a placeholder's number: private use, unlike any mark (render.markers)
-_PLACEHOLDER = re.compile(f"<p>{OPEN}(\\d+){CLOSE}</p>")
+_PLACEHOLDER = re.compile(f"(?:<p>|<tr>\\n<td>){OPEN}(\\d+){CLOSE}(?:</p>|</td>(?:\\n<td></td>)*\\n</tr>)")
 _LIST_START = re.compile(r" {0,3}(?:[*+-]|\d+\.)[ ]")  # a block python-markdown reads as a list item
 _ITEM_LINE = re.compile(r"- (?=\*\*[^*\s]|[^\W\d_])[^|\n]*(?<! )")  # `- ` then `**X` or a letter, one line, no `|`
 _UNSAFE = re.compile(r"\t|\r|\n[ ]+\n|(?:^|\n) {0,3}<")  # text python-markdown's preprocessors change: nothing is lifted
@@ -46,22 +46,34 @@ _NUMBER = "data-lifted"  # which placeholder a list made here fills, while they 
 _VOID = frozenset({"br", "hr", "wbr", "img"})
 _HEADING = re.compile(r"(#{1,6}) +([^#\\\n]*[^#\\\s])")  # one line, no `#` or `\` in the words: python-markdown's reading is plain
 _HOLDER = re.compile(f"{OPEN}\\d+{CLOSE}")
+_RULE = re.compile(r"\|(?: *-+ *\|)+")  # a table's rule with no alignment (python-markdown would add a style nh3 removes)
+_ROW = re.compile(r"\|[^\\`\n]*\|")  # no escaped `|`, no code span holding one: the cells are what `split("|")` gives
 
 
-def lift(text: str) -> tuple[str, list[str]]:
-    """The Markdown with each list that can be converted directly replaced by a placeholder, and those lists.
+def lift(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The Markdown with each list and table body that can be converted directly replaced by a placeholder, and those
+    pieces: ("list", the list's block) or ("rows", the table's whole block).
 
     Blocks are split as python-markdown splits them (at blank lines). A list
     is lifted when every line is one item (`- ` then the item's text); when
     the block before it is not a list and not indented (python-markdown would
     add the list to it); and when the block after it is neither a list (which
-    would join this one) nor indented (which would join its last item).
+    would join this one) nor indented (which would join its last item). A
+    table keeps its head and stands where it is; its rows are lifted when each
+    is a plain row (no escape or code) of as many cells as the head.
     """
     if _UNSAFE.search(text):
         return text, []
     blocks = text.split("\n\n")
-    lifted: list[str] = []
+    lifted: list[tuple[str, str]] = []
     for index, block in enumerate(blocks):
+        holder = f"{OPEN}{len(lifted)}{CLOSE}"
+        if block.startswith("|"):
+            lines = block.split("\n")
+            if _plain_table(lines):
+                blocks[index] = f"{lines[0]}\n{lines[1]}\n| {holder} |"
+                lifted.append(("rows", block))
+            continue
         if not block.startswith("- ") or index == 0:
             continue
         before, after = blocks[index - 1], blocks[index + 1] if index + 1 < len(blocks) else ""
@@ -70,9 +82,18 @@ def lift(text: str) -> tuple[str, list[str]]:
             continue
         if not all(_ITEM_LINE.fullmatch(line) for line in block.split("\n")):
             continue
-        blocks[index] = f"{OPEN}{len(lifted)}{CLOSE}"
-        lifted.append(block)
+        blocks[index] = holder
+        lifted.append(("list", block))
     return ("\n\n".join(blocks), lifted) if lifted else (text, [])
+
+
+def _plain_table(lines: list[str]) -> bool:
+    """A table python-markdown reads (a head of two or more cells, a rule without alignment) whose every row is
+    plain: borders on both ends, no escape or code span, as many cells as the head."""
+    if len(lines) < 3 or not _RULE.fullmatch(lines[1]):
+        return False
+    columns = lines[1].count("|") - 1
+    return columns > 1 and all(_ROW.fullmatch(line) and line.count("|") == columns + 1 for line in (lines[0], *lines[2:]))
 
 
 class Blocks(BlockProcessor):
@@ -104,16 +125,16 @@ def fill(page: str, made: dict[int, str]) -> str:
 
 
 class Lists(Treeprocessor):
-    """Where the endnotes are known and before the inline passes (priority 22): the lifted lists made.
+    """Where the endnotes are known and before the inline passes (priority 22): the lifted lists and rows made.
 
-    Each list converted directly is kept as HTML in `made` (its placeholder
-    paragraph stays in the tree, marked done); any other is parsed by
-    python-markdown in the placeholder's place and goes through the page's
-    passes like the rest. `label` is what the page's own pass does to every
-    list: the generated labels' classes and ids (render.markdown).
+    Each piece converted directly is kept as HTML in `made` (its placeholder
+    stays in the tree, marked done); any other is parsed by python-markdown in
+    the placeholder's place (a table whole) and goes through the page's passes
+    like the rest. `label` is what the page's own pass does to every element:
+    the generated labels' classes and ids (render.markdown).
     """
 
-    def __init__(self, md: markdown.Markdown, footnotes: FootnoteExtension, lifted: list[str],
+    def __init__(self, md: markdown.Markdown, footnotes: FootnoteExtension, lifted: list[tuple[str, str]],
                  label: Callable[[ET.Element], None]) -> None:
         super().__init__(md)
         self.footnotes = footnotes
@@ -127,39 +148,68 @@ class Lists(Treeprocessor):
         direct = bool(self.footnotes.getConfig("USE_DEFINITION_ORDER"))  # else numbered by first reference: python-markdown
         numbers = {note: index + 1 for index, note in enumerate(self.footnotes.footnotes)}
         inline = FastInline(self.md, self.footnotes)
-        places = [(parent, index, child) for parent in root.iter() for index, child in enumerate(parent)
-                  if child.tag == "p" and child.text and child.text[0] == OPEN and not len(child)]
-        made = ET.Element("div")  # every list made here, labelled in one pass
-        for parent, index, p in reversed(places):  # from the end: an index stays right when a list is put back
-            number = int(p.text[1:-1])  # type: ignore[index]
-            ul = self._convert(self.lifted[number], inline, numbers) if direct else None
-            if ul is not None:
-                ul.set(_NUMBER, str(number))
-                made.append(ul)
-                p.text = AtomicString(p.text)  # type: ignore[arg-type]
+        places = [(parent, index, child, cell) for parent in root.iter() for index, child in enumerate(parent)
+                  if (cell := _placeholder(child)) is not None]
+        made = ET.Element("div")  # every piece made here, labelled in one pass
+        for parent, index, child, cell in reversed(places):  # from the end: an index stays right when a piece is put back
+            number = int(cell.text[1:-1])  # type: ignore[index]
+            kind, block = self.lifted[number]
+            piece = (_list if kind == "list" else _rows)(block, inline, numbers) if direct else None
+            if piece is not None:
+                piece.set(_NUMBER, str(number))
+                made.append(piece)
+                cell.text = AtomicString(cell.text)  # type: ignore[arg-type]
                 continue
             holder = ET.Element("div")
-            self.md.parser.parseBlocks(holder, [self.lifted[number]])
-            parent.remove(p)
+            self.md.parser.parseBlocks(holder, [block])
+            parent.remove(child)
             for offset, el in enumerate(holder):
                 parent.insert(index + offset, el)
         self.label(made)
-        for ul in made:
-            self.made[int(ul.attrib.pop(_NUMBER))] = serialize(ul)
+        for piece in made:
+            number = int(piece.attrib.pop(_NUMBER))
+            self.made[number] = serialize(piece) if piece.tag == "ul" else "\n".join(serialize(tr) for tr in piece)
 
-    @staticmethod
-    def _convert(block: str, inline: FastInline, numbers: dict[str, int]) -> ET.Element | None:
-        """The list as python-markdown's block and inline passes make it (a tight list), or None."""
-        ul = ET.Element("ul")
-        ul.text = "\n"
-        for line in block.split("\n"):
-            parts = inline._convert(line[2:], numbers)
+
+def _placeholder(el: ET.Element) -> ET.Element | None:
+    """The element holding a placeholder's number: a paragraph of its own, or a table's first body cell."""
+    if el.tag == "p":
+        cell = el
+    elif el.tag == "table" and len(el) > 1 and len(el[1]) and len(el[1][0]):
+        cell = el[1][0][0]
+    else:
+        return None
+    return cell if cell.text and cell.text[0] == OPEN and not len(cell) else None
+
+
+def _list(block: str, inline: FastInline, numbers: dict[str, int]) -> ET.Element | None:
+    """The list as python-markdown's block and inline passes make it (a tight list), or None."""
+    ul = ET.Element("ul")
+    ul.text = "\n"
+    for line in block.split("\n"):
+        parts = inline._convert(line[2:], numbers)
+        if parts is None:
+            return None
+        li = ET.SubElement(ul, "li")
+        li.text, li.tail = parts[0], "\n"
+        li.extend(parts[1])
+    return ul
+
+
+def _rows(block: str, inline: FastInline, numbers: dict[str, int]) -> ET.Element | None:
+    """A table's body rows as python-markdown's table and inline passes make them (in a holder element), or None."""
+    rows = ET.Element("rows")
+    for line in block.split("\n")[2:]:
+        tr = ET.SubElement(rows, "tr")
+        tr.text = "\n"
+        for text in line[1:-1].split("|"):
+            parts = inline._convert(text.strip(" "), numbers)
             if parts is None:
                 return None
-            li = ET.SubElement(ul, "li")
-            li.text, li.tail = parts[0], "\n"
-            li.extend(parts[1])
-        return ul
+            td = ET.SubElement(tr, "td")
+            td.text, td.tail = parts[0], "\n"
+            td.extend(parts[1])
+    return rows
 
 
 def serialize(el: ET.Element) -> str:
