@@ -1,4 +1,4 @@
-"""The brief's lists converted outside python-markdown: each list of one-line items the template wrote, made into HTML directly.
+"""The brief's lists and table rows made outside python-markdown: what the template wrote in one-line items, made into HTML directly.
 
 A brief of 6,000 sections is 6,000 short lists of facts, and python-markdown
 spends most of its time on them: each item goes through every block
