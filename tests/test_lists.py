@@ -75,6 +75,7 @@ def test_a_section_s_facts_are_lifted_and_made_directly(monkeypatch: pytest.Monk
                    f"Text\n\n{facts}\n\n    more"):
         assert lists.lift(joined)[1] == [], joined
     assert lists.lift(f"Text\n\n{facts}\n\n  \n\nMore")[1] == []  # a blank line of spaces: python-markdown rewrites the text
+    assert lists.lift(f"Text\n\n{facts}\n\n{lists.OPEN}0{lists.CLOSE}")[1] == []  # text that looks like a placeholder
 
 
 def test_a_table_s_rows_are_lifted_and_its_head_stays() -> None:

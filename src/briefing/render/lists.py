@@ -62,7 +62,7 @@ def lift(text: str) -> tuple[str, list[tuple[str, str]]]:
     table keeps its head and stands where it is; its rows are lifted when each
     is a plain row (no escape or code) of as many cells as the head.
     """
-    if _UNSAFE.search(text):
+    if OPEN in text or _UNSAFE.search(text):  # a template's own private-use text is never taken for a placeholder
         return text, []
     blocks = text.split("\n\n")
     lifted: list[tuple[str, str]] = []
@@ -121,7 +121,7 @@ def fill(page: str, made: dict[int, str]) -> str:
     """The converted page with each placeholder's paragraph replaced by its list's HTML."""
     if not made:
         return page
-    return _PLACEHOLDER.sub(lambda m: made[int(m.group(1))], page)
+    return _PLACEHOLDER.sub(lambda m: made.get(int(m.group(1)), m.group()), page)
 
 
 class Lists(Treeprocessor):
@@ -179,7 +179,7 @@ def _placeholder(el: ET.Element) -> ET.Element | None:
         cell = el[1][0][0]
     else:
         return None
-    return cell if cell.text and cell.text[0] == OPEN and not len(cell) else None
+    return cell if cell.text and cell.text[0] == OPEN and _HOLDER.fullmatch(cell.text) and not len(cell) else None
 
 
 def _list(block: str, inline: FastInline, numbers: dict[str, int]) -> ET.Element | None:
