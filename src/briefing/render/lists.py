@@ -1,10 +1,10 @@
 """The brief's lists and table rows made outside python-markdown: what the template wrote in one-line items, made into HTML directly.
 
-A brief of 6,000 sections is 6,000 short lists of facts, and python-markdown
-spends most of its time on them: each item goes through every block
-processor, then several passes over the whole tree, then the serializer. A
-list whose items are each one line of the template's inline forms (see
-render.inline) needs none of that. Before the conversion such a list is
+A brief of 6,000 sections is 6,000 short lists of facts and a timeline of
+6,000 rows, and python-markdown spent most of its time on them: each item
+goes through every block processor, then several passes over the whole tree,
+then the serializer. A list whose items are each one line of the template's
+inline forms (see render.inline), or a table's plain rows, needs none of that. Before the conversion such a list is
 lifted out of the Markdown and a placeholder paragraph stands in its place
 (`lift`); once the endnotes are known (their numbers), `Lists` makes each
 lifted list into the elements python-markdown would have made, labels them
@@ -18,8 +18,9 @@ A list is lifted only where python-markdown reads it as a list on its own:
 after a block that is not a list (which it would continue) and before one
 that neither continues its last item nor is a list. A lifted list with any
 item the direct conversion does not handle is given back to python-markdown's
-block parser, which makes it as it would have in place. The tests compare
-pages made both ways.
+block parser, which makes it as it would have in place. A table keeps its
+head in the text (the page's pass reads it); one placeholder row stands for
+its body. The tests compare pages made both ways.
 """
 
 from __future__ import annotations
