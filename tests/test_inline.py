@@ -19,7 +19,10 @@ PIECES = ["Troops", "crossed", "the", "border", "at", "3:00", "(twice)", "“yes
           "**strong**", "*em*", "** spaced**", "*em *", "***both***", "**a*b**", "*a**b*", "[^1]", "[^2]", "[^9]", "[^x]",
           "[F1](#f1)", "[J2](#j2)", "[F3](2024-01-01.register.html#f3)", "![F1](#f1)", "[link]", "[a](http://x.org)",
           "\\*", "<b>", "&amp;", "&", "`code`", "<https://a.org>", "  ", f"**{M.item}F7**", f"*{M.grade}Grade B2*",
-          f"**{M.status}CONFIRMED**", "é", "$5", "a=b", "1/2", "!", "'s"]
+          f"**{M.status}CONFIRMED**", "é", "$5", "a=b", "1/2", "!", "'s", "<https://a.org/b?c=1&d=2>", "<http://x.org/a*b*>",
+          "<https://x.org/`a`>", "<javascript://x>", "<https://a b>", "<FTP://f.org/x>", "<https://a.org/[x](#f1)>",
+          "<mailto:a@b.org>", "<https://a.org/\\x>", "<https://a.org/&amp;>", "  \n", "   \n",
+          "*x  \ny*"]
 
 
 def document(rng: random.Random) -> str:
@@ -55,14 +58,18 @@ def test_the_template_s_forms_are_converted_directly() -> None:
     """A fact line as the template writes it never reaches python-markdown's inline pass (so the comparison above means something)."""
     fast = render_inline.FastInline(markdown.Markdown(), FootnoteExtension())
     line = (f"**{M.item}F12** **{M.new}NEW** 3 May 2024 · The convoy turned back (twice). *(according to “the ministry”)* "
-            f"**{M.status}DISPUTED** (updates [F7](#f7)) *{M.grade}Grade B2*[^1][^3]")
+            f"**{M.status}DISPUTED** (updates [F7](#f7)) *{M.grade}Grade B2*[^1][^3] <https://a.org/b?c=1;d=2>")
     converted = fast._convert(line, {"1": 1, "3": 2})
     assert converted is not None
     head, children = converted
     assert head == ""
-    assert [c.tag for c in children] == ["strong", "strong", "em", "strong", "a", "em", "sup", "sup"]
-    assert children[-1][0].text == "2" and children[-1][0].get("href") == "#fn:3"
-    for refused in ("a_b", "a\\*b", "x <b>", "x [^9]", "![F1](#f1)", "a  \nb", "* a*", "**a*b**"):
+    assert [c.tag for c in children] == ["strong", "strong", "em", "strong", "a", "em", "sup", "sup", "a"]
+    assert children[-2][0].text == "2" and children[-2][0].get("href") == "#fn:3"
+    assert children[-1].get("href") == children[-1].text == "https://a.org/b?c=1;d=2"
+    judgment = fast._convert(f"**{M.item}J2** Likely.  \n  Likelihood: **likely**", {})
+    assert judgment is not None and [c.tag for c in judgment[1]] == ["strong", "br", "strong"]
+    assert judgment[1][1].tail == "  Likelihood: "
+    for refused in ("a_b", "a\\*b", "x <b>", "x [^9]", "![F1](#f1)", "a \nb", "*a  \nb*", "* a*", "**a*b**"):
         assert fast._convert(refused, {"1": 1}) is None, refused
 
 

@@ -4,7 +4,7 @@ python-markdown tries its sixteen inline patterns on every text of the page,
 one after the other, which costs about a millisecond a fact: a brief of 6,000
 facts spent most of its HTML time there. Nearly every text of a brief is made
 of the few forms the template writes around plain analyst words: `**strong**`,
-`*emphasis*`, footnote references `[^3]` and links `[F12](#f12)`. This pass
+`*emphasis*`, footnote references `[^3]`, links `[F12](#f12)` and addresses `<https://...>`. This pass
 converts such a text into the same elements python-markdown makes and marks
 them done (AtomicString), so the inline pass skips them; a text with anything
 else (a backslash, an underscore, raw HTML, an image, a line break...) is left
@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 import markdown
 from markdown.extensions import toc
-from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.footnotes import FN_BACKLINK_TEXT, NBSP_PLACEHOLDER, FootnoteExtension
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import STX, AtomicString
 
@@ -47,6 +47,9 @@ _TOKEN = re.compile(
     rf"|\*(?P<em>(?!\s){_CHAR}+?(?<!\s))\*(?!\*)"
     r"|\[\^(?P<note>[\w-]+)\]"
     rf"|\[(?P<label>(?!\^){_CHAR}+)\]\((?P<href>[\w#.:/-]+)\)"
+    # An autolink (an endnote's address): nothing in it that one of python-markdown's earlier patterns would take
+    # first (code, an escape, a link or an image), and no `&` (its serializer leaves one that starts an entity).
+    r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]*://[^<>\[\]`\\&]*)>"
 )
 
 
@@ -63,19 +66,48 @@ class FastInline(Treeprocessor):
         numbers = {note: index + 1 for index, note in enumerate(self.footnotes.footnotes)}
         for el in list(root.iter()):
             text = el.text
-            if not text or isinstance(text, AtomicString) or el.tag in ("code", "pre") or len(el):
+            if not text or isinstance(text, AtomicString) or el.tag in ("code", "pre"):
+                continue
+            if text == FN_BACKLINK_TEXT:  # an endnote's back link: python-markdown's footnotes write its arrow after
+                el.text = AtomicString(text)
                 continue
             parts = self._convert(text, numbers)
             if parts is None:
                 continue
             head, children = parts
             el.text = AtomicString(head)
-            el.extend(children)
+            el[0:0] = children  # before the element's own children (an endnote's back link), as python-markdown puts them
 
     def _convert(self, text: str, numbers: dict[str, int]) -> tuple[str, list[ET.Element]] | None:
-        """The text before the first element and the elements (their tails set), or None when python-markdown must do it."""
+        """The text before the first element and the elements (their tails set), or None when python-markdown must do it.
+
+        A line break (two spaces before a new line: a judgment's second line) is a `<br>` between lines that are
+        each made only of the forms above (python-markdown reads the break first, then each side); the
+        placeholder python-markdown's footnotes leave at the end of an endnote's text is kept as the text's end.
+        """
         if "_" in text:
             return None
+        end = NBSP_PLACEHOLDER if text.endswith(NBSP_PLACEHOLDER) else ""
+        head, children = "", []
+        for index, line in enumerate(text[:len(text) - len(end)].split("  \n")):
+            if index:
+                children.append(ET.Element("br"))
+            parts = self._line(line, numbers)
+            if parts is None:
+                return None
+            if children:
+                children[-1].tail = AtomicString(parts[0])
+            else:
+                head = parts[0]
+            children += parts[1]
+        if end and children:
+            children[-1].tail = AtomicString((children[-1].tail or "") + end)
+        elif end:
+            head += end
+        return head, children
+
+    def _line(self, text: str, numbers: dict[str, int]) -> tuple[str, list[ET.Element]] | None:
+        """One line's text before its first element and its elements (their tails set), or None."""
         head = ""
         children: list[ET.Element] = []
         at = 0
@@ -113,6 +145,10 @@ class FastInline(Treeprocessor):
             link.set("class", "footnote-ref")
             link.text = AtomicString(self.footnotes.getConfig("SUPERSCRIPT_TEXT").format(numbers[note]))
             return sup
+        if kind == "auto":
+            link = ET.Element("a", {"href": m.group("auto")})
+            link.text = AtomicString(m.group("auto"))
+            return link
         link = ET.Element("a", {"href": m.group("href")})
         link.text = AtomicString(m.group("label"))
         return link
@@ -138,19 +174,23 @@ def emphasis_html(line: str) -> str | None:
     return "".join(out)
 
 
-def number_citations(root: ET.Element) -> None:
+_CITATION = re.compile(r'<sup id="fnref\d*:([^"]*)">')
+
+
+def number_citations(page: str) -> str:
     """Each footnote reference's id in page order: the first citation of note 3 is `fnref:3`, the next `fnref2:3`...
 
-    The endnote's back link goes to `fnref:3`: the citation a reader meets first.
+    The endnote's back link goes to `fnref:3`: the citation a reader meets first. Done on the page's HTML, once
+    the lists made outside the tree are in it (render.lists); analyst text cannot write a tag there (its `<` is escaped).
     """
     seen: Counter[str] = Counter()
-    for sup in root.iter("sup"):
-        ref = sup.get("id") or ""
-        if not ref.startswith("fnref") or ":" not in ref:
-            continue
-        note = ref.split(":", 1)[1]
+
+    def one(m: re.Match[str]) -> str:
+        note = m.group(1)
         seen[note] += 1
-        sup.set("id", f"fnref:{note}" if seen[note] == 1 else f"fnref{seen[note]}:{note}")
+        return f'<sup id="fnref:{note}">' if seen[note] == 1 else f'<sup id="fnref{seen[note]}:{note}">'
+
+    return _CITATION.sub(one, page)
 
 
 _HEADING = re.compile(r"h[1-6]")

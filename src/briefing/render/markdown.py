@@ -19,7 +19,9 @@ from markupsafe import Markup
 
 from briefing.foundation.layout import REGISTER_PAGE
 from briefing.foundation.scales import CREDIBILITY, RELIABILITY, tlp_class
+from briefing.render import lists
 from briefing.render.inline import BlockTags, FastInline, Headings, Unescape, emphasis_html, number_citations
+from briefing.render.lists import Blocks, Lists
 from briefing.render.markers import MARK, strip
 from briefing.render.text import md_inline
 
@@ -41,14 +43,19 @@ class _Anchors(Treeprocessor):
     """
 
     def run(self, root: ET.Element) -> None:
-        number_citations(root)
-        marked = _read_marks(root)
-        _label_items(root, marked)
-        _widen_long_numbers(root)
-        _label_words(root, marked)
+        label(root)
         _compact_endnotes(root)
-        _break_addresses(root)
         _wrap_parts(root)
+
+
+def label(root: ET.Element) -> None:
+    """The generated labels' ids and classes, and the places a shown address may break: in the page, and in
+    each list made outside it (render.lists). The citations are numbered on the finished page (number_citations)."""
+    marked = _read_marks(root)
+    _label_items(root, marked)
+    _widen_long_numbers(root)
+    _label_words(root, marked)
+    _break_addresses(root)
 
 
 _KINDS = {getattr(MARK, name): name for name in ("item", "status", "new", "grade", "banner", "portion", "versus", "flag", "outcome")}
@@ -267,15 +274,19 @@ def _wrap_parts(root: ET.Element) -> None:
 
 
 class _AnchorsExtension(Extension):
-    def __init__(self, footnotes: FootnoteExtension) -> None:
+    def __init__(self, footnotes: FootnoteExtension, lifted: list[str]) -> None:
         super().__init__()
         self.footnotes = footnotes
+        self.lifted = lifted
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - python-markdown's name
         # After the footnotes (50), inline (20), prettify (10) and toc (5) passes, before unescaping (0).
         md.treeprocessors.register(_Anchors(md), "brief_anchors", 4)
         # The template's own inline forms, after the endnotes are gathered (50) and before the inline pass (20).
         md.treeprocessors.register(FastInline(md, self.footnotes), "brief_fast_inline", 21)
+        self.lists = Lists(md, self.footnotes, self.lifted, label)  # the lists lifted out of the text, just before
+        md.treeprocessors.register(self.lists, "brief_lists", 22)
+        md.parser.blockprocessors.register(Blocks(md.parser), "brief_blocks", 110)  # the commonest blocks, before any other
         self.headings = Headings(md, _slug)  # where the toc extension would run
         md.treeprocessors.register(self.headings, "brief_headings", 5)
         md.treeprocessors.register(Unescape(md), "unescape", 0)  # in place of python-markdown's own
@@ -326,10 +337,12 @@ def markdown_with_contents(text: str, elsewhere: Elsewhere = None) -> tuple[str,
     """`markdown_to_html`, and the page's parts for a table of contents: (id, heading text) of each `##` heading."""
     footnotes = _Footnotes(PLACE_MARKER=MARK.endnotes, BACKLINK_TEXT="\u21a9\ufe0e",
                            BACKLINK_TITLE="Back to citation %d in the text", SUPERSCRIPT_TEXT="{}")
-    anchors = _AnchorsExtension(footnotes)
+    text, lifted = lists.lift(text)
+    anchors = _AnchorsExtension(footnotes, lifted)
     md = markdown.Markdown(extensions=[footnotes, "tables", anchors], output_format="html")
     md.block_level_elements = BlockTags(md.block_level_elements)
-    html = sanitize(retarget(strip(md.convert(text)), elsewhere))
+    page = number_citations(lists.fill(md.convert(text), anchors.lists.made))
+    html = sanitize(retarget(strip(page), elsewhere))
     return html, [(part, html_lib.unescape(strip(name))) for part, name in anchors.headings.parts]
 
 
