@@ -188,6 +188,8 @@ def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, option
 def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, options: Options,
                  say: Any, workers: Any) -> list[Path] | None:
     """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
+    if workers is not None and workers.formats is not None and _yaml_bytes(stale) > APART_BYTES:
+        return _build_apart(stale, record, problems, options, say, workers)
     names = {j.name: j.folder for j in stale}
     before = len(problems.items)
     dossiers = load_all(names, problems)
@@ -196,18 +198,14 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
         return None
     _forget_positions(dossiers)
     by_name = {d.id: d for d in dossiers}
-    lines: dict[str, list[str]] = {name: [] for name in names}
-    for problem in sorted(problems.items[before:], key=lambda p: p.sort_key()):
-        for name, folder in names.items():
-            if Path(problem.path).resolve().is_relative_to(folder.resolve()):
-                lines[name].append(str(problem))
+    lines = _warning_lines(names, problems.items[before:])
     for job in stale:
         job.dossier = by_name[job.name]
     if workers is not None and not any(_may_chart(d) for d in dossiers):
         workers.stop_charts()
     # The jobs hold them now, and let them go once rendered: no other name here may keep one.
     del dossiers, by_name
-    return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
+    return write_briefs(stale, options, say, record, lines, workers)
 
 
 def _forget_positions(dossiers: list[Dossier]) -> None:
@@ -229,62 +227,41 @@ def _may_chart(dossier: Any) -> bool:
     return False
 
 
-# Pages to index beyond this size (a big dossier's register: 93 MB at 100,000 facts) are indexed after the
-# PDFs are laid out, not beside them: Pagefind needs several times their size in memory, as much as the
-# PDF engine, and the two at once would double what the machine must hold. Smaller sites are indexed
-# while the PDF is laid out, which costs no time.
-LATE_SEARCH_BYTES = 32 << 20
+@dataclass
+class Rendered:
+    """What rendering every brief leaves for the rest of the build: the briefs waiting for a worker's format
+    (with their files so far and the futures of those formats), and the briefs already complete."""
+
+    pending: list[tuple[Job, dict[Path, str], list[tuple[str, Any]]]] = field(default_factory=list)
+    finished: list[tuple[Job, dict[Path, str]]] = field(default_factory=list)
 
 
 def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cache,
-                 warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
+                 warnings: dict[str, list[str]], workers: Any = None, apart: Any = None) -> list[Path]:
     """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
 
     Each brief's PDF is handed to a worker as soon as its HTML exists; the rest
     of its text files, the site pages and the staging happen while it is laid
-    out, so the PDF engine's time overlaps everything else (the search index of
-    a very big site comes after it: LATE_SEARCH_BYTES).
+    out, so the PDF engine's time overlaps everything else, the search index
+    included (made in parts of bounded size: publish/search.py). `apart`, when
+    given, renders in a child process instead (`_build_apart`) and hands its
+    staged files to this transaction.
     """
     from briefing.publish import site
 
     out = options.out
     txn = Transaction(out)
-    asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
     progress = Progress(len(jobs), say)
     try:
-        problems = Problems()
-        pending: list[tuple[Job, dict[Path, str], list[tuple[str, Any]]]] = []
-        numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
-        compiled = None if options.no_cache else cache.compiled_templates()
-        kept = None if options.no_cache or workers is None or not workers.may_chart else cache.kept_charts()
-        for job in jobs:
-            try:
-                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept))
-            except Problem as problem:  # a template mistake: reported with the others once every brief was tried
-                problems.add(problem)
-                continue
-            if futures:
-                pending.append((job, files, futures))
-            else:
-                _record(record, job, files, warnings, options)
-                progress.step(job.label)
-        if workers is not None:
-            workers.stop_charts()  # every chart is in its page by now
-        if problems:
-            raise Failure(problems)
-        for job in jobs:  # every brief is rendered: its dossier is no longer needed while the PDFs are laid out
-            job.dossier = None
-        collector.release()
-        for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
-            if numbering.changed:
-                txn.stage(out / name / NUMBERS_NAME, numbering.dump())
+        rendered = render_all(jobs, options, say, txn, workers) if apart is None else apart(txn)
+        for job, files in rendered.finished:
+            _record(record, job, files, warnings, options)
+            progress.step(job.label)
         # The site pages go first too: they only need to know which files are coming.
-        coming = tuple(_target(out, job, name) for job, _, futures in pending for name, _ in futures)
-        late = bool(pending) and site.search_bytes(out, txn) > LATE_SEARCH_BYTES
-        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming,
-                        search_now=not late)
+        coming = tuple(_target(out, job, name) for job, _, futures in rendered.pending for name, _ in futures)
+        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming)
         site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
-        for job, files, futures in pending:
+        for job, files, futures in rendered.pending:
             for name, future in futures:
                 try:
                     files.update(_stage(txn, job, {FORMATS[name].extension: future.get()}))
@@ -292,10 +269,6 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
             _record(record, job, files, warnings, options)
             progress.step(job.label)
-        if late:  # the PDF engine's memory is handed back before the indexer's is taken
-            if workers is not None:
-                workers.close()
-            site.stage_search(out, txn)
         written = txn.commit()
     except BaseException:
         txn.rollback()
@@ -304,6 +277,140 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     record.record_disk(SITE_ENTRY, cache.site_key(options.site_url), site_pages)
     write_atomic(out / CACHE_NAME, record.dump())
     return [p for p in written if not p.name.startswith(".")]
+
+
+def render_all(jobs: list[Job], options: Options, say: Any, txn: Transaction, workers: Any) -> Rendered:
+    """Render and stage every job's text files (and the fact numbers they show), its worker formats started;
+    then let the dossiers go. A template mistake in any brief fails them all, once every brief was tried."""
+    out = options.out
+    asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
+    problems = Problems()
+    rendered = Rendered()
+    numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
+    compiled = None if options.no_cache else cache.compiled_templates()
+    kept = None if options.no_cache or workers is None or not workers.may_chart else cache.kept_charts()
+    for job in jobs:
+        try:
+            files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept))
+        except Problem as problem:  # a template mistake: reported with the others once every brief was tried
+            problems.add(problem)
+            continue
+        if futures:
+            rendered.pending.append((job, files, futures))
+        else:
+            rendered.finished.append((job, files))
+    if workers is not None:
+        workers.stop_charts()  # every chart is in its page by now
+    if problems:
+        raise Failure(problems)
+    for job in jobs:  # every brief is rendered: its dossier is no longer needed while the PDFs are laid out
+        job.dossier = None
+    collector.release()
+    for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
+        if numbering.changed:
+            txn.stage(out / name / NUMBERS_NAME, numbering.dump())
+    return rendered
+
+
+# Dossiers with more YAML than this are loaded and rendered in a child process when a worker lays out a
+# format (the PDF): the memory they took is handed back when the child exits, before the PDF engine's and
+# the search indexer's peaks, where memory freed in this process would mostly stay held (550 MB of 630 MB
+# at 100,000 facts). Smaller builds gain nothing from it and skip the fork.
+APART_BYTES = 16 << 20
+
+
+def _yaml_bytes(jobs: list[Job]) -> int:
+    """The YAML of the jobs' dossiers, in bytes: what loading them costs in memory, roughly."""
+    folders = {job.folder for job in jobs}
+    return sum(path.stat().st_size for folder in folders for path in folder.rglob("*.y*ml") if path.is_file())
+
+
+def _build_apart(stale: list[Job], record: cache.Cache, problems: Problems, options: Options,
+                 say: Any, workers: Any) -> list[Path] | None:
+    """`_build_stale` with the dossiers loaded, validated and rendered in a child process (APART_BYTES).
+
+    The child sends each page to lay out as soon as it exists, and this
+    process hands it to a PDF worker; the child's staged files join this
+    build's transaction. Its problems are reported by the child, as they would
+    be here, and counted here.
+    """
+    from briefing.render.workers import in_child
+
+    charts = workers.may_chart
+    workers.stop_charts()  # the chart worker talks to this process: the child draws its charts itself
+    futures: dict[int, Any] = {}
+
+    def submit(message: tuple[int, str, Page]) -> None:
+        token, name, page = message
+        futures[token] = workers.formats.submit(name, page)
+
+    outcome = in_child(_load_and_render, stale, options, problems, charts, receive=submit)
+    kind, found, lines, rendered, state = outcome
+    problems.items[:] = found.items
+    problems.accepted = found.accepted
+    if kind == "invalid":
+        return None
+    if kind == "failure":  # a template mistake
+        raise Failure(rendered)
+    rendered.pending = [(job, files, [(name, futures[token]) for name, token in tokens]) for job, files, tokens in rendered.pending]
+
+    def adopt(txn: Transaction) -> Rendered:
+        txn.staged, txn.created, txn.removed, txn.folders = state
+        return rendered
+
+    return write_briefs([job for job, *_ in [*rendered.finished, *rendered.pending]], options, say, record, lines, workers, adopt)
+
+
+class _Relay:
+    """In the child of `_build_apart`: the worker pool's `submit`, sending the page to the parent instead."""
+
+    def __init__(self, send: Any) -> None:
+        self.send, self.tokens = send, 0
+
+    def submit(self, name: str, page: Page) -> int:
+        self.tokens += 1
+        self.send((self.tokens, name, page))
+        return self.tokens
+
+
+def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Problems, charts: bool) -> tuple[Any, ...]:
+    """The child's work in `_build_apart`: load, validate, report, render and stage; what the parent needs back."""
+    from briefing.render.workers import InProcess, Pools
+
+    say = sayer(options.quiet)
+    names = {j.name: j.folder for j in stale}
+    before = len(problems.items)
+    dossiers = load_all(names, problems)
+    report(problems)
+    if problems.failed(options.strict):
+        return "invalid", problems, {}, None, None
+    _forget_positions(dossiers)
+    by_name = {d.id: d for d in dossiers}
+    lines = _warning_lines(names, problems.items[before:])
+    for job in stale:
+        job.dossier = by_name[job.name]
+    del dossiers, by_name
+    pools = Pools(_Relay(send), InProcess() if charts else None)
+    txn = Transaction(options.out)
+    try:
+        rendered = render_all(stale, options, say, txn, pools)
+    except Failure as failure:  # not picklable: its problems are
+        txn.rollback()
+        return "failure", problems, lines, failure.problems, None
+    except BaseException:
+        txn.rollback()
+        raise
+    return "ok", problems, lines, rendered, (txn.staged, txn.created, txn.removed, txn.folders)
+
+
+def _warning_lines(names: dict[str, Path], found: list[Problem]) -> dict[str, list[str]]:
+    """Each dossier's problems as printed, for the cache record to replay on an up-to-date build."""
+    lines: dict[str, list[str]] = {name: [] for name in names}
+    for problem in sorted(found, key=lambda p: p.sort_key()):
+        for name, folder in names.items():
+            if Path(problem.path).resolve().is_relative_to(folder.resolve()):
+                lines[name].append(str(problem))
+    return {n: list(dict.fromkeys(v)) for n, v in lines.items()}
 
 
 def _numbering(folder: Path) -> Any:
