@@ -422,7 +422,6 @@ def test_an_index_entry_read_before_pagefind_finished_it_is_read_again(tmp_path:
     """Pagefind can answer before its entry file is on disk whole: the index is read once it is, or the step fails."""
     import asyncio
 
-    from briefing.foundation.errors import BuildStepError
     from briefing.publish import search
 
     (tmp_path / search.ENTRY).write_bytes(b"")
@@ -440,5 +439,30 @@ def test_an_index_entry_read_before_pagefind_finished_it_is_read_again(tmp_path:
 
     assert json.loads(asyncio.run(finish_later())[search.ENTRY])["languages"]["en"]["hash"] == "en_1"
     (tmp_path / search.ENTRY).write_bytes(b"")
-    with pytest.raises(BuildStepError):
+    with pytest.raises(search.Incomplete):
         asyncio.run(search._written(tmp_path, patience=0.1))
+
+
+def test_an_index_pagefind_leaves_incomplete_is_made_again_then_fails_the_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.foundation.errors import BuildStepError
+    from briefing.publish import search
+
+    page = tmp_path / "2026-01-01.html"
+    page.write_text("<html><body><main data-pagefind-body><p>harbour blockade</p></main></body></html>", encoding="utf-8")
+    written, tries = search._written, []
+
+    async def flaky(root: Path, patience: float = 1.0) -> dict[str, bytes]:
+        tries.append(root)
+        if len(tries) == 1:
+            raise search.Incomplete(str(root))
+        return await written(root, patience)
+
+    monkeypatch.setattr(search, "_written", flaky)
+    assert search.ENTRY in search.build_index({"d/2026-01-01.html": page}) and len(tries) == 2
+
+    async def broken(root: Path, patience: float = 1.0) -> dict[str, bytes]:
+        raise search.Incomplete(str(root))
+
+    monkeypatch.setattr(search, "_written", broken)
+    with pytest.raises(BuildStepError, match="incomplete index 3 times"):
+        search.build_index({"d/2026-01-01.html": page})

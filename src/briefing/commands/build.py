@@ -336,15 +336,16 @@ def _build_apart(stale: list[Job], record: cache.Cache, problems: Problems, opti
     """
     from briefing.render.workers import in_child
 
-    charts = workers.may_chart
-    workers.stop_charts()  # the chart worker talks to this process: the child draws its charts itself
     futures: dict[int, Any] = {}
 
     def submit(message: tuple[int, str, Page]) -> None:
         token, name, page = message
         futures[token] = workers.formats.submit(name, page)
 
-    outcome = in_child(_load_and_render, stale, options, problems, charts, receive=submit)
+    try:
+        outcome = in_child(_load_and_render, stale, options, problems, workers, receive=submit)
+    finally:
+        workers.stop_charts()  # the child drew every chart it wanted with this process's chart worker
     kind, found, lines, rendered, state = outcome
     problems.items[:] = found.items
     problems.accepted = found.accepted
@@ -373,10 +374,23 @@ class _Relay:
         return self.tokens
 
 
-def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Problems, charts: bool) -> tuple[Any, ...]:
-    """The child's work in `_build_apart`: load, validate, report, render and stage; what the parent needs back."""
-    from briefing.render.workers import InProcess, Pools
+class _ChildPools:
+    """In the child of `_build_apart`: the PDF worker reached through the parent (`_Relay`), and the parent's
+    chart worker used directly (its pipe works from here; only the parent, its parent, may end it)."""
 
+    def __init__(self, send: Any, parent: Any) -> None:
+        self.formats, self.parent = _Relay(send), parent
+        self.may_chart = parent.may_chart
+
+    def chart_worker(self) -> Any:
+        return self.parent.chart_worker() if self.may_chart else None
+
+    def stop_charts(self) -> None:
+        self.may_chart = False  # the parent ends the worker once the child is done
+
+
+def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Problems, workers: Any) -> tuple[Any, ...]:
+    """The child's work in `_build_apart`: load, validate, report, render and stage; what the parent needs back."""
     say = sayer(options.quiet)
     names = {j.name: j.folder for j in stale}
     before = len(problems.items)
@@ -389,8 +403,10 @@ def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Pr
     lines = _warning_lines(names, problems.items[before:])
     for job in stale:
         job.dossier = by_name[job.name]
+    if not any(_may_chart(job.dossier) for job in stale):
+        workers.may_chart = False
     del dossiers, by_name
-    pools = Pools(_Relay(send), InProcess() if charts else None)
+    pools = _ChildPools(send, workers)
     txn = Transaction(options.out)
     try:
         rendered = render_all(stale, options, say, txn, pools)

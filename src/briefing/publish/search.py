@@ -143,12 +143,31 @@ def build_index(pages: dict[str, Path]) -> dict[str, bytes]:
     Each page is read only when it is handed to Pagefind: a big dossier's
     register pages add up to tens of megabytes, never all held at once.
     """
-    try:
-        return asyncio.run(_index(pages))
-    except BuildStepError:
-        raise
-    except Exception as exc:  # the binary is missing, failed or answered nonsense: the build step failed
-        raise BuildStepError(STEP, "", f"{type(exc).__name__}: {exc}") from None
+    for _attempt in range(ATTEMPTS):
+        try:
+            return asyncio.run(_index(pages))
+        except Incomplete:
+            continue
+        except BuildStepError:
+            raise
+        except Exception as exc:  # the binary is missing, failed or answered nonsense: the build step failed
+            raise BuildStepError(STEP, "", f"{type(exc).__name__}: {exc}") from None
+    raise BuildStepError(STEP, "", f"Pagefind wrote an incomplete index {ATTEMPTS} times")
+
+
+ATTEMPTS = 3
+
+
+class _Read(Exception):
+    """The index's files, read: raised to leave Pagefind's block, whose normal exit would write them again."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        super().__init__(len(files))
+        self.files = files
+
+
+class Incomplete(Exception):
+    """Pagefind's index on disk lacks its entry or metadata: made again (see `_written`)."""
 
 
 async def _index(pages: dict[str, Path]) -> dict[str, bytes]:
@@ -160,19 +179,26 @@ async def _index(pages: dict[str, Path]) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="briefing-search-") as tmp:
         # Written on leaving the block, to the temporary folder: never to the working directory.
         config = {"force_language": "en", "write_playground": False, "keep_index_url": True, "output_path": tmp}
-        async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
-            for url, source in pages.items():
-                await index.add_html_file(content=source.read_text(encoding="utf-8", errors="replace"), url="/" + url)
-        return await _written(Path(tmp))
+        try:
+            async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
+                for url, source in pages.items():
+                    await index.add_html_file(content=source.read_text(encoding="utf-8", errors="replace"), url="/" + url)
+                # Written and read while the service still runs: leaving the block ends it at once, which
+                # could cut off files Pagefind was still writing (see `_written`), and would write them again.
+                await index.write_files()
+                raise _Read(await _written(Path(tmp)))
+        except _Read as read:
+            return read.files
 
 
-async def _written(root: Path, patience: float = 10.0) -> dict[str, bytes]:
+async def _written(root: Path, patience: float = 1.0) -> dict[str, bytes]:
     """The files Pagefind wrote to `root`, once its entry file is whole.
 
-    Pagefind answers that it wrote the index before the last file is always
-    on disk: on a busy machine the entry was read empty now and then. It is
-    read again until it parses and names metadata that is there; an index
-    still broken after `patience` seconds fails the build step.
+    Pagefind can answer that it wrote the index before its last file is on
+    disk; its Python client ended the service right then, and on a busy
+    machine the entry was found empty now and then (the service now waits).
+    The files are read again until the entry parses and names metadata that
+    is there; after `patience` seconds the index is `Incomplete` (made again).
     """
     waited = 0.0
     while True:
@@ -184,6 +210,6 @@ async def _written(root: Path, patience: float = 10.0) -> dict[str, bytes]:
         except (KeyError, ValueError, TypeError):
             pass
         if waited >= patience:
-            raise BuildStepError(STEP, "", "Pagefind wrote an incomplete index")
+            raise Incomplete(str(root))
         await asyncio.sleep(0.05)
         waited += 0.05
