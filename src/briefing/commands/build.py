@@ -279,9 +279,10 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     return [p for p in written if not p.name.startswith(".")]
 
 
-def render_all(jobs: list[Job], options: Options, say: Any, txn: Transaction, workers: Any) -> Rendered:
+def render_all(jobs: list[Job], options: Options, say: Any, txn: Transaction, workers: Any, release: bool = True) -> Rendered:
     """Render and stage every job's text files (and the fact numbers they show), its worker formats started;
-    then let the dossiers go. A template mistake in any brief fails them all, once every brief was tried."""
+    then let the dossiers go (`release`: not in a child process about to exit, where collecting them would
+    only cost time). A template mistake in any brief fails them all, once every brief was tried."""
     out = options.out
     asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
     problems = Problems()
@@ -305,7 +306,8 @@ def render_all(jobs: list[Job], options: Options, say: Any, txn: Transaction, wo
         raise Failure(problems)
     for job in jobs:  # every brief is rendered: its dossier is no longer needed while the PDFs are laid out
         job.dossier = None
-    collector.release()
+    if release:
+        collector.release()
     for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
         if numbering.changed:
             txn.stage(out / name / NUMBERS_NAME, numbering.dump())
@@ -409,7 +411,7 @@ def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Pr
     pools = _ChildPools(send, workers)
     txn = Transaction(options.out)
     try:
-        rendered = render_all(stale, options, say, txn, pools)
+        rendered = render_all(stale, options, say, txn, pools, release=False)
     except Failure as failure:  # not picklable: its problems are
         txn.rollback()
         return "failure", problems, lines, failure.problems, None
