@@ -466,3 +466,20 @@ def test_an_index_pagefind_leaves_incomplete_is_made_again_then_fails_the_step(t
     monkeypatch.setattr(search, "_written", broken)
     with pytest.raises(BuildStepError, match="incomplete index 3 times"):
         search.build_index({"d/2026-01-01.html": page})
+
+
+def test_the_indexer_runs_at_a_lower_priority_than_the_build(tmp_path: Path) -> None:
+    """Pagefind (many threads as it writes) is made beside the PDF engine: it takes only the CPU left over."""
+    import os
+    import threading
+
+    from briefing.publish import search
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = nice()
+    assert search._lowered(nice) == max(before, search.INDEXER_NICE)
+    assert nice() == before  # the build's own thread keeps its priority
+    with pytest.raises(ZeroDivisionError):
+        search._lowered(lambda: 1 // 0)

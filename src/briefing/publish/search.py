@@ -29,10 +29,15 @@ a new day adds pages after the older ones, so only the last parts change.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
+import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from briefing.foundation.errors import BuildStepError
 from briefing.foundation.layout import SEARCH_DIR
@@ -43,6 +48,7 @@ ENTRY = "pagefind-entry.json"
 PARTS = "parts.json"  # the parts after the first, for the search box to merge (assets/search.js)
 PART_BYTES = 12 << 20  # pages per part of the index: Pagefind takes about ten times this while it writes one
 PART_FILES = ("index/", "fragment/", "filter/")  # besides the entry and metadata: what a part needs of its own
+T = TypeVar("T")
 
 
 def stage_index(out: Path, txn: Transaction, pages: dict[Path, Path]) -> None:
@@ -145,7 +151,7 @@ def build_index(pages: dict[str, Path]) -> dict[str, bytes]:
     """
     for _attempt in range(ATTEMPTS):
         try:
-            return asyncio.run(_index(pages))
+            return _lowered(lambda: asyncio.run(_index(pages)))
         except Incomplete:
             continue
         except BuildStepError:
@@ -156,6 +162,30 @@ def build_index(pages: dict[str, Path]) -> dict[str, bytes]:
 
 
 ATTEMPTS = 3
+INDEXER_NICE = 10  # the index is made beside the PDF engine: Pagefind (many threads as it writes) takes what it leaves
+
+
+def _lowered(function: Callable[[], T]) -> T:
+    """`function()` run in a thread of its own at a lower priority, which the Pagefind process it starts
+    inherits (on Linux a thread's priority is its own), so that the PDF laid out meanwhile keeps its core."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me, max(os.getpriority(os.PRIO_PROCESS, me), INDEXER_NICE))
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:  # raised again in the calling thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="search-index", daemon=True)  # daemon: Ctrl-C does not wait for it
+    thread.start()
+    thread.join()
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 class _Read(Exception):
