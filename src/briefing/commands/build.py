@@ -339,10 +339,13 @@ def _build_apart(stale: list[Job], record: cache.Cache, problems: Problems, opti
     from briefing.render.workers import in_child
 
     futures: dict[int, Any] = {}
+    expected = len(stale) * sum(FORMATS[name].in_worker for name in options.formats)
 
     def submit(message: tuple[int, str, Page]) -> None:
         token, name, page = message
         futures[token] = workers.formats.submit(name, page)
+        if len(futures) == expected:  # every brief's page, charts drawn in, exists: the chart worker's memory goes
+            workers.stop_charts()
 
     try:
         outcome = in_child(_load_and_render, stale, options, problems, workers, receive=submit)
