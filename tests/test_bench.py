@@ -63,7 +63,7 @@ def test_the_demo_without_charts_is_valid_and_draws_none(tmp_path: Path) -> None
     """The benchmark's chart-free demo: every metric reported once, still a valid dossier, no chart on its page."""
     from cases import without_charts
 
-    from briefing.commands.build import _may_chart
+    from briefing.publish.briefs import may_chart as _may_chart
     from briefing.dossier.workspace import load_all
     from briefing.foundation.errors import Problems
 

@@ -138,7 +138,7 @@ def test_pdfs_are_laid_out_in_warm_workers_not_in_the_main_process(tmp_path: Pat
 
 
 def test_a_dossier_can_chart_only_when_two_facts_report_one_metric(tmp_path: Path) -> None:
-    from briefing.commands.build import _may_chart
+    from briefing.publish.briefs import may_chart as _may_chart
     from briefing.dossier.workspace import load_all
     from briefing.foundation.errors import Problems
 
@@ -171,24 +171,24 @@ def test_no_dossier_outlives_its_rendering(run, tmp_path: Path, monkeypatch: pyt
     a name left pointing at one (a loop variable did) kept a 100,000-fact dossier's 550 MB for the rest of the build."""
     import gc
 
-    from briefing.commands import build
     from briefing.dossier.dossier import Dossier
+    from briefing.foundation import collector
 
     alive: list[int] = []
-    release = build.collector.release
+    release = collector.release
 
     def counted() -> None:
         release()
         alive.append(sum(isinstance(o, Dossier) for o in gc.get_objects()))
 
-    monkeypatch.setattr(build.collector, "release", counted)
+    monkeypatch.setattr(collector, "release", counted)
     result = run("build", "--facts", ROOT / "facts", "--out", tmp_path / "out", "--as-of", DAY, "--format", "md,html", "--no-cache")
     assert result.code == 0, result.err
     assert alive == [0]
 
 
-# A big dossier is loaded and rendered in a child process (build.APART_BYTES); these builds force it for the demo.
-APART = ("import sys; from briefing.commands import build; build.APART_BYTES = 0; "
+# A big dossier is loaded and rendered in a child process (briefs.APART_BYTES); these builds force it for the demo.
+APART = ("import sys; from briefing.publish import briefs; briefs.APART_BYTES = 0; "
          "from briefing.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
