@@ -12,6 +12,7 @@ engine's peak and the search indexer's.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,7 +211,8 @@ def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Pr
     except Failure as failure:  # not picklable: its problems are
         txn.rollback()
         return "failure", problems, lines, failure.problems, None
-    except BaseException:
+    except BaseException:  # Ctrl-C or SIGTERM too: the parent, which got it as well, stops this child with
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})  # a second one: not mid-cleanup
         txn.rollback()
         raise
     return "ok", problems, lines, rendered, (txn.staged, txn.created, txn.removed, txn.folders)

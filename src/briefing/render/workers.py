@@ -212,8 +212,9 @@ def in_child(function: Callable[..., Any], *args: Any, receive: Callable[[Any], 
     seldom does: the allocator keeps every arena that one surviving object pins.
     The child's exception is raised here (as a RuntimeError when it cannot be
     pickled); a child that dies is a BuildStepError. Ended early (an exception
-    here, Ctrl-C, SIGTERM), the child is asked to stop first, so that it can
-    remove what it staged.
+    here, Ctrl-C, SIGTERM), this process gives the child a moment to stop on
+    its own (a signal to the process group reached it too), then asks it to,
+    so that it can remove what it staged.
     """
     import multiprocessing
 
@@ -236,6 +237,7 @@ def in_child(function: Callable[..., Any], *args: Any, receive: Callable[[Any], 
             else:
                 raise value
     finally:
+        process.join(2)  # done, it exits at once; a signal to the process group reached it too: it stops itself
         if process.is_alive():
             with contextlib.suppress(OSError):
                 os.kill(process.pid, signal.SIGTERM)
