@@ -138,16 +138,16 @@ def test_pdfs_are_laid_out_in_warm_workers_not_in_the_main_process(tmp_path: Pat
 
 
 def test_a_dossier_can_chart_only_when_two_facts_report_one_metric(tmp_path: Path) -> None:
-    from briefing.publish.briefs import may_chart as _may_chart
     from briefing.dossier.workspace import load_all
     from briefing.foundation.errors import Problems
+    from briefing.publish.briefs import may_chart
 
     (demo,) = load_all({"north-korea-russia": ROOT / "facts" / "north-korea-russia"}, Problems())
-    assert _may_chart(demo)
+    assert may_chart(demo)
     for fid, fact in list(demo.facts.items()):
         if any(f.metric == "nk-troops-in-russia" for f in fact.figures) and fid != "nk-troops-11000":
             demo.facts[fid] = fact.model_copy(update={"figures": []})
-    assert not _may_chart(demo)
+    assert not may_chart(demo)
 
 
 def test_a_later_build_takes_its_unchanged_charts_from_the_kept_ones(run, tmp_path: Path,
