@@ -63,14 +63,14 @@ def test_the_demo_without_charts_is_valid_and_draws_none(tmp_path: Path) -> None
     """The benchmark's chart-free demo: every metric reported once, still a valid dossier, no chart on its page."""
     from cases import without_charts
 
-    from briefing.commands.build import _may_chart
     from briefing.dossier.workspace import load_all
     from briefing.foundation.errors import Problems
+    from briefing.publish.briefs import may_chart
 
     copy = without_charts(ROOT / "facts" / "north-korea-russia", tmp_path / "north-korea-russia")
     problems = Problems()
     (plain,) = load_all({"north-korea-russia": copy}, problems)
     assert not problems.errors, problems.errors
-    assert not _may_chart(plain)
+    assert not may_chart(plain)
     assert {f.metric for fact in plain.facts.values() for f in fact.figures} == {
         "nk-troops-in-russia", "nk-troops-reinforcement", "nk-troop-losses", "nk-share-of-russian-shells"}

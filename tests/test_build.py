@@ -138,16 +138,16 @@ def test_pdfs_are_laid_out_in_warm_workers_not_in_the_main_process(tmp_path: Pat
 
 
 def test_a_dossier_can_chart_only_when_two_facts_report_one_metric(tmp_path: Path) -> None:
-    from briefing.commands.build import _may_chart
     from briefing.dossier.workspace import load_all
     from briefing.foundation.errors import Problems
+    from briefing.publish.briefs import may_chart
 
     (demo,) = load_all({"north-korea-russia": ROOT / "facts" / "north-korea-russia"}, Problems())
-    assert _may_chart(demo)
+    assert may_chart(demo)
     for fid, fact in list(demo.facts.items()):
         if any(f.metric == "nk-troops-in-russia" for f in fact.figures) and fid != "nk-troops-11000":
             demo.facts[fid] = fact.model_copy(update={"figures": []})
-    assert not _may_chart(demo)
+    assert not may_chart(demo)
 
 
 def test_a_later_build_takes_its_unchanged_charts_from_the_kept_ones(run, tmp_path: Path,
@@ -164,3 +164,68 @@ def test_a_later_build_takes_its_unchanged_charts_from_the_kept_ones(run, tmp_pa
     assert "<!-- kept -->" in (tmp_path / "two" / page).read_text(encoding="utf-8")
     assert run(*base, "--out", tmp_path / "three", "--no-cache").code == 0
     assert (tmp_path / "three" / page).read_bytes() == (tmp_path / "one" / page).read_bytes()
+
+
+def test_no_dossier_outlives_its_rendering(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once every brief is rendered the dossiers are let go, before the PDFs and the search index take their memory:
+    a name left pointing at one (a loop variable did) kept a 100,000-fact dossier's 550 MB for the rest of the build."""
+    import gc
+
+    from briefing.dossier.dossier import Dossier
+    from briefing.foundation import collector
+
+    alive: list[int] = []
+    release = collector.release
+
+    def counted() -> None:
+        release()
+        alive.append(sum(isinstance(o, Dossier) for o in gc.get_objects()))
+
+    monkeypatch.setattr(collector, "release", counted)
+    result = run("build", "--facts", ROOT / "facts", "--out", tmp_path / "out", "--as-of", DAY, "--format", "md,html", "--no-cache")
+    assert result.code == 0, result.err
+    assert alive == [0]
+
+
+# A big dossier is loaded and rendered in a child process (briefs.APART_BYTES); these builds force it for the demo.
+APART = ("import sys; from briefing.publish import briefs; briefs.APART_BYTES = 0; "
+         "from briefing.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+def _build_apart(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", APART, "build", *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "TZ": "UTC"}, check=False)
+
+
+def test_a_build_rendered_in_a_child_process_gives_the_same_files_and_messages(run, tmp_path: Path) -> None:
+    """The child loads, reports and renders; this process lays out the PDF it sends, stages the site and commits."""
+    base = ("--facts", ROOT / "facts", "--as-of", DAY, "--no-cache")
+    here = run("build", *base, "--out", tmp_path / "here")
+    apart = _build_apart(*base, "--out", tmp_path / "apart")
+    assert here.code == 0 and apart.returncode == 0, apart.stderr
+    here_files, apart_files = snapshot(tmp_path / "here"), snapshot(tmp_path / "apart")
+    here_files.pop(CACHE_NAME), apart_files.pop(CACHE_NAME)  # keyed with the environment too, which differs here
+    assert here_files == apart_files
+    warned = [line for line in here.err.splitlines() if ": warning: " in line]
+    assert warned and [line for line in apart.stderr.splitlines() if ": warning: " in line] == warned
+    assert apart.stderr.splitlines()[-1].endswith(f"with {len(warned)} warnings above (--strict makes them errors).")
+    again = _build_apart(*base[:-1], "--out", tmp_path / "apart")  # the record the child's files made: up to date
+    assert again.returncode == 0 and "up to date" in again.stderr, again.stderr
+
+
+def test_a_child_process_that_finds_errors_or_a_template_mistake_writes_nothing(tmp_path: Path, demo_copy: Path) -> None:
+    out = tmp_path / "out"
+    troops = demo_copy / "north-korea-russia" / "troops.yaml"
+    good = troops.read_text(encoding="utf-8")
+    troops.write_text(good.replace("credibility:", "credibility: 9\n    x_credibility:", 1), encoding="utf-8")
+    done = _build_apart("--facts", demo_copy, "--out", out, "--as-of", DAY)
+    assert done.returncode == 1 and ": error: " in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not out.exists()
+    troops.write_text(good, encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief.md.j2").write_text("{{ no_such_thing.attribute }}\n", encoding="utf-8")
+    done = _build_apart("--facts", demo_copy, "--out", out, "--as-of", DAY, "--templates", templates)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert not out.exists() or not list(out.rglob("*.md"))
+    assert not list(out.rglob(".briefing-tmp*")) if out.exists() else True

@@ -315,3 +315,24 @@ def test_ctrl_c_between_a_temp_file_and_its_listing_leaves_no_temp_file(tmp_path
     txn.rollback()
     assert not list(tmp_path.rglob(f"{TEMP_MARK}*"))
     assert not (tmp_path / "dossier").exists(), "the folder the transaction made goes too"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_a_child_process_renders_ends_the_build_cleanly(tmp_path: Path, signum: int) -> None:
+    """A big dossier is loaded and rendered in a child process (briefs.APART_BYTES, forced here): a signal to
+    the process group while it stages its files leaves none of them, and no traceback."""
+    out = tmp_path / "out"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from briefing.publish import briefs; briefs.APART_BYTES = 0; "
+            "from briefing.cli import main; sys.exit(main(sys.argv[2:]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(ROOT / "src"), "build", "--facts", str(DEMO), "--out", str(out),
+                             "--as-of", f"{AS_OF},2025-04-01,2026-11-21"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not list(out.rglob(f"{TEMP_MARK}*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)  # until the child has staged its first files
+    os.killpg(proc.pid, signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0, err
+    assert "Traceback" not in err, err
+    assert not list(out.rglob(f"{TEMP_MARK}*")), "staged files left behind"

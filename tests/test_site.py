@@ -210,6 +210,62 @@ def test_an_index_rebuilt_leaves_no_files_of_the_earlier_one(tmp_path: Path) -> 
     assert index(tmp_path / "grown") == index(tmp_path / "fresh")
 
 
+def test_a_big_sites_index_comes_in_parts_that_the_search_box_merges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind holds about ten times the pages it indexes: a big site is indexed in parts of bounded size."""
+    from briefing.publish import search
+
+    monkeypatch.setattr(search, "PART_BYTES", 30_000)
+    build(tmp_path, OLD, formats="html")
+    build(tmp_path, NEW, formats="html")
+    folder = tmp_path / "pagefind"
+    listing = json.loads((folder / search.PARTS).read_text(encoding="utf-8"))["parts"]
+    assert [part["path"] for part in listing] == ["", *(f"part-{n}/" for n in range(1, len(listing)))] and len(listing) > 2
+    assert sorted(p.name for p in folder.glob("part-*")) == sorted(part["path"].rstrip("/") for part in listing[1:])
+    counted = 0
+    for part in listing:
+        entry = json.loads((folder / part["path"] / search.ENTRY).read_text(encoding="utf-8"))
+        counted += entry["languages"]["en"]["page_count"]
+        if part["path"]:  # the search engine and scripts only once, in the first part
+            assert not list((folder / part["path"]).glob("*.js")) and not list((folder / part["path"]).glob("wasm.*"))
+    assert counted == 4  # two briefs, two registers: each in one part
+    assert "mergeIndex" in (tmp_path / "assets" / "search.js").read_text(encoding="utf-8")
+
+
+def test_a_part_whose_pages_did_not_change_is_not_indexed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new day's pages come after the older ones: the parts holding only older pages keep their files."""
+    from briefing.publish import search
+
+    monkeypatch.setattr(search, "PART_BYTES", 30_000)
+    indexed: list[list[str]] = []
+    index = search.build_index
+    monkeypatch.setattr(search, "build_index", lambda pages: indexed.append(sorted(pages)) or index(pages))
+    build(tmp_path / "grown", OLD, formats="html")
+    first = {p: p.stat().st_mtime_ns for p in (tmp_path / "grown" / "pagefind").rglob("*") if p.is_file()}
+    indexed.clear()
+    build(tmp_path / "grown", NEW, formats="html")
+    assert indexed and not any(url.endswith(f"/{OLD}.html") for pages in indexed for url in pages)  # the old brief's part was kept
+    kept = {p: t for p, t in first.items() if p.is_file() and p.stat().st_mtime_ns == t}
+    assert any("fragment" in p.parts for p in kept)
+    build(tmp_path / "fresh", f"{OLD},{NEW}", formats="html")  # the same pages made at once: the same index
+
+    def files(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+
+    assert files(tmp_path / "grown") == files(tmp_path / "fresh")
+
+
+def test_pages_are_split_oldest_first_within_the_bound(tmp_path: Path) -> None:
+    from briefing.publish import search
+
+    pages = {}
+    for name, size in (("b/2026-01-02.html", 40), ("a/2026-01-01.html", 50), ("a/2026-01-02.register.html", 200), ("b/2026-01-01.html", 30)):
+        path = tmp_path / name.replace("/", "-")
+        path.write_bytes(b"x" * size)
+        pages[name] = path
+    parts = search.split(pages, limit=100)
+    assert [list(part) for part in parts] == [["a/2026-01-01.html", "b/2026-01-01.html"], ["b/2026-01-02.html"], ["a/2026-01-02.register.html"]]
+
+
 # --- links work from any server, a subfolder, or disk ---------------------------------------------
 
 
@@ -360,3 +416,70 @@ def test_the_archive_says_when_only_judgments_changed(tmp_path: Path) -> None:
     assert main(["build", "--facts", str(DEMO), "--out", str(tmp_path), "--as-of", "2025-06-01,2026-11-21", "--format", "html", "-q"]) == 0
     page = (tmp_path / "north-korea-russia" / "index.html").read_text(encoding="utf-8")
     assert "0 new facts, 6 judgments made, revised or resolved since 1 June 2025" in page
+
+
+def test_an_index_entry_read_before_pagefind_finished_it_is_read_again(tmp_path: Path) -> None:
+    """Pagefind can answer before its entry file is on disk whole: the index is read once it is, or the step fails."""
+    import asyncio
+
+    from briefing.publish import search
+
+    (tmp_path / search.ENTRY).write_bytes(b"")
+    (tmp_path / "pagefind.en_1.pf_meta").write_bytes(b"meta")
+
+    async def finish_later() -> dict[str, bytes]:
+        async def finish() -> None:
+            await asyncio.sleep(0.2)
+            (tmp_path / search.ENTRY).write_text('{"languages": {"en": {"hash": "en_1"}}}', encoding="utf-8")
+
+        task = asyncio.create_task(finish())
+        files = await search._written(tmp_path)
+        await task
+        return files
+
+    assert json.loads(asyncio.run(finish_later())[search.ENTRY])["languages"]["en"]["hash"] == "en_1"
+    (tmp_path / search.ENTRY).write_bytes(b"")
+    with pytest.raises(search.Incomplete):
+        asyncio.run(search._written(tmp_path, patience=0.1))
+
+
+def test_an_index_pagefind_leaves_incomplete_is_made_again_then_fails_the_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.foundation.errors import BuildStepError
+    from briefing.publish import search
+
+    page = tmp_path / "2026-01-01.html"
+    page.write_text("<html><body><main data-pagefind-body><p>harbour blockade</p></main></body></html>", encoding="utf-8")
+    written, tries = search._written, []
+
+    async def flaky(root: Path, patience: float = 1.0) -> dict[str, bytes]:
+        tries.append(root)
+        if len(tries) == 1:
+            raise search.Incomplete(str(root))
+        return await written(root, patience)
+
+    monkeypatch.setattr(search, "_written", flaky)
+    assert search.ENTRY in search.build_index({"d/2026-01-01.html": page}) and len(tries) == 2
+
+    async def broken(root: Path, patience: float = 1.0) -> dict[str, bytes]:
+        raise search.Incomplete(str(root))
+
+    monkeypatch.setattr(search, "_written", broken)
+    with pytest.raises(BuildStepError, match="incomplete index 3 times"):
+        search.build_index({"d/2026-01-01.html": page})
+
+
+def test_the_indexer_runs_at_a_lower_priority_than_the_build(tmp_path: Path) -> None:
+    """Pagefind (many threads as it writes) is made beside the PDF engine: it takes only the CPU left over."""
+    import os
+    import threading
+
+    from briefing.publish import search
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = nice()
+    assert search._lowered(nice) == max(before, search.INDEXER_NICE)
+    assert nice() == before  # the build's own thread keeps its priority
+    with pytest.raises(ZeroDivisionError):
+        search._lowered(lambda: 1 // 0)

@@ -1,4 +1,4 @@
-/* The site's search box: Pagefind's index in ../pagefind/, loaded on first use, results as links.
+/* The site's search box: Pagefind's index in ../pagefind/ (in parts for a big site), loaded on first use, results as links.
    The form names the site root in data-root; result URLs are relative to it, so the site can live in any folder. */
 (function () {
   "use strict";
@@ -15,11 +15,23 @@
 
   function load() {
     if (!engine) {
-      engine = import(new URL(root + "pagefind/pagefind.js", document.baseURI).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: "/" }).then(function () { return pagefind; });
+      var base = new URL(root + "pagefind/", document.baseURI).href;
+      engine = import(base + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ baseUrl: "/" }).then(function () { return merge(pagefind, base); });
       });
     }
     return engine;
+  }
+
+  /* A big site's index comes in parts (publish/search.py): parts.json lists them, the first being this one. */
+  function merge(pagefind, base) {
+    return fetch(base + "parts.json").then(function (response) {
+      return response.ok ? response.json() : { parts: [] };
+    }).then(function (listing) {
+      return Promise.all(listing.parts.filter(function (part) { return part.path; }).map(function (part) {
+        return pagefind.mergeIndex(base + part.path, { baseUrl: "/" });
+      }));
+    }).then(function () { return pagefind; });
   }
 
   function show(results, query, ticket) {

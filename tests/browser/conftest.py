@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -58,13 +59,19 @@ def chromium() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo dossier built on two days, in a subfolder of the folder the server serves."""
+    from briefing.publish import search
+
     out = tmp_path_factory.mktemp("www") / SUBFOLDER
-    for day in DAYS:
-        code = main(["build", "--facts", str(DEMO), "--out", str(out), "--as-of", day, "--quiet"])
-        assert code == 0, f"building the demo as of {day} failed"
-    # A second dossier with more charts: disagreeing values, a superseded one, an estimate band.
-    code = main(["build", "--facts", str(FIXTURE), "--out", str(out), "--as-of", CHART_DAY, "--format", "md,html", "--quiet"])
-    assert code == 0, "building the fixture dossier failed"
+    with pytest.MonkeyPatch.context() as patch:
+        # Its search index in parts, as a big site's is, so that searching merges them as a big site's search does.
+        patch.setattr(search, "PART_BYTES", 60_000)
+        for day in DAYS:
+            code = main(["build", "--facts", str(DEMO), "--out", str(out), "--as-of", day, "--quiet"])
+            assert code == 0, f"building the demo as of {day} failed"
+        # A second dossier with more charts: disagreeing values, a superseded one, an estimate band.
+        code = main(["build", "--facts", str(FIXTURE), "--out", str(out), "--as-of", CHART_DAY, "--format", "md,html", "--quiet"])
+        assert code == 0, "building the fixture dossier failed"
+    assert len(json.loads((out / "pagefind" / search.PARTS).read_text(encoding="utf-8"))["parts"]) > 2
     return out
 
 

@@ -153,9 +153,13 @@ def key_figures(dossier: Dossier, views: list[FactView], judgments: list[Judgmen
     for jv in sorted(judgments, key=lambda j: j.judgment.date.last):  # the newest current estimate wins
         if jv.current and jv.judgment.estimate is not None:
             estimates[jv.judgment.estimate.metric] = EstimateView(jv, jv.judgment.estimate)
+    by_metric: dict[str, list[tuple[FactView, Figure]]] = {}  # one pass over the facts, not one per metric
+    for v in views:
+        for fig in v.fact.figures:
+            by_metric.setdefault(fig.metric, []).append((v, fig))
     rows: list[FigureRow] = []
     for metric_id, metric in dossier.spec.metrics.items():
-        entries = [(v, fig) for v in views for fig in v.fact.figures if fig.metric == metric_id]
+        entries = by_metric.get(metric_id, [])
         estimate = estimates.get(metric_id)
         if not entries and estimate is None:
             continue

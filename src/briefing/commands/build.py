@@ -12,54 +12,23 @@ import contextlib
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from briefing.dossier.workspace import discover, load_all
-from briefing.foundation import collector
-from briefing.foundation.collector import no_cyclic_gc
 from briefing.foundation.console import Progress, problem_line, report, sayer
-from briefing.foundation.errors import BuildStepError, Failure, Problem, Problems, UsageError
-from briefing.foundation.layout import (
-    CACHE_NAME,
-    NUMBERS_NAME,
-    REGISTER_PAGE,
-    SEARCH_DIR,
-    SITE_ENTRY,
-    SITE_PAGES,
-    brief_file,
-    register_name,
-)
+from briefing.foundation.errors import BuildStepError, Problems, UsageError
+from briefing.foundation.layout import CACHE_NAME, SEARCH_DIR, SITE_ENTRY, SITE_PAGES, brief_file
 from briefing.foundation.options import Options
-from briefing.foundation.resources import assets_dir, templates_dir
-from briefing.publish import cache
+from briefing.foundation.resources import templates_dir
+from briefing.publish import briefs, cache
+from briefing.publish.briefs import Job, Rendered, forget_positions, may_chart, render_all, stage_files, warning_lines
 from briefing.publish.transaction import BRIEF_NAME, Transaction, clean_leftovers, locked, write_atomic
-from briefing.render.formats import FORMATS, Page
+from briefing.render.formats import FORMATS
 
 # The chart worker starts before anyone knows whether a brief has a chart; at this
 # priority its import takes only the CPU the build's own work leaves idle.
 CHART_WORKER_NICE = 10
-
-if TYPE_CHECKING:  # the models import pydantic: an up-to-date rebuild never needs them
-    from briefing.dossier.dossier import Dossier
-
-
-@dataclass
-class Job:
-    """One brief to make: a dossier as of a day, and what it is compared with."""
-
-    name: str
-    folder: Path
-    as_of: dt.date
-    since: dt.date | None
-    key: str = ""
-    dossier: Dossier | None = None  # dropped once the brief is rendered (see `write_briefs`)
-    archives: list[Path] = field(default_factory=list)  # the archive copies its dossier read, for the record
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}/{self.as_of.isoformat()}"
 
 
 def previous_brief(folder: Path, as_of: dt.date, also: list[dt.date] | tuple[dt.date, ...] | None = None) -> dt.date | None:
@@ -188,111 +157,59 @@ def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, option
 def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, options: Options,
                  say: Any, workers: Any) -> list[Path] | None:
     """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
+    if workers is not None and workers.formats is not None and briefs.yaml_bytes(stale) > briefs.APART_BYTES:
+        return _build_apart(stale, record, problems, options, say, workers)
     names = {j.name: j.folder for j in stale}
     before = len(problems.items)
     dossiers = load_all(names, problems, cache=not options.no_cache)
     report(problems)
     if problems.failed(options.strict):
         return None
-    for dossier in dossiers:  # positions matter only for messages, all given by now: free them
-        dossier.where.clear()
+    forget_positions(dossiers)
     by_name = {d.id: d for d in dossiers}
-    lines: dict[str, list[str]] = {name: [] for name in names}
-    folders = {name: folder.resolve() for name, folder in names.items()}
-    owners: dict[str, list[str]] = {}  # a file's dossiers, found once per file (thousands of warnings name a few files)
-    for problem in sorted(problems.items[before:], key=lambda p: p.sort_key()):
-        if problem.path not in owners:
-            resolved = Path(problem.path).resolve()
-            owners[problem.path] = [name for name, folder in folders.items() if resolved.is_relative_to(folder)]
-        for name in owners[problem.path]:
-            lines[name].append(str(problem))
+    lines = warning_lines(names, problems.items[before:])
     for job in stale:
         job.dossier = by_name[job.name]
-    if workers is not None and not any(_may_chart(d) for d in dossiers):
+    if workers is not None and not any(may_chart(d) for d in dossiers):
         workers.stop_charts()
-    del dossiers, by_name  # the jobs hold them now, and let them go once rendered
-    return write_briefs(stale, options, say, record, {n: list(dict.fromkeys(v)) for n, v in lines.items()}, workers)
-
-
-def _may_chart(dossier: Any) -> bool:
-    """Whether some brief of `dossier` can have a chart: a metric that two of its facts report."""
-    seen: set[str] = set()
-    for fact in dossier.facts.values():
-        for figure in fact.figures:
-            if figure.metric in seen:
-                return True
-            seen.add(figure.metric)
-    return False
-
-
-# Pages to index beyond this size (a big dossier's register: 93 MB at 100,000 facts) are indexed after the
-# PDFs are laid out, not beside them: Pagefind needs several times their size in memory, as much as the
-# PDF engine, and the two at once would double what the machine must hold. Smaller sites are indexed
-# while the PDF is laid out, which costs no time.
-LATE_SEARCH_BYTES = 32 << 20
+    # The jobs hold them now, and let them go once rendered: no other name here may keep one.
+    del dossiers, by_name
+    return write_briefs(stale, options, say, record, lines, workers)
 
 
 def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cache,
-                 warnings: dict[str, list[str]], workers: Any = None) -> list[Path]:
+                 warnings: dict[str, list[str]], workers: Any = None, apart: Any = None) -> list[Path]:
     """Render every job, stage every file, then commit together (or roll back: nothing is replaced).
 
     Each brief's PDF is handed to a worker as soon as its HTML exists; the rest
     of its text files, the site pages and the staging happen while it is laid
-    out, so the PDF engine's time overlaps everything else (the search index of
-    a very big site comes after it: LATE_SEARCH_BYTES).
+    out, so the PDF engine's time overlaps everything else, the search index
+    included (made in parts of bounded size: publish/search.py). `apart`, when
+    given, renders in a child process instead (`_build_apart`) and hands its
+    staged files to this transaction.
     """
     from briefing.publish import site
 
     out = options.out
     txn = Transaction(out)
-    asset_dirs = (*([options.templates / "assets"] if options.templates else []), assets_dir())
     progress = Progress(len(jobs), say)
     try:
-        problems = Problems()
-        pending: list[tuple[Job, dict[Path, str], list[tuple[str, Any]]]] = []
-        numberings = {name: _numbering(out / name) for name in dict.fromkeys(job.name for job in jobs)}
-        compiled = None if options.no_cache else cache.compiled_templates()
-        kept = None if options.no_cache or workers is None or not workers.may_chart else cache.kept_charts()
-        for job in jobs:
-            try:
-                files, futures = _render_job(job, options, txn, asset_dirs, workers, say, numberings[job.name], (compiled, kept),
-                                             last=job is jobs[-1])
-            except Problem as problem:  # a template mistake: reported with the others once every brief was tried
-                problems.add(problem)
-                continue
-            if futures:
-                pending.append((job, files, futures))
-            else:
-                _record(record, job, files, warnings, options)
-                progress.step(job.label)
-        if workers is not None:
-            workers.stop_charts()  # every chart is in its page by now
-        if problems:
-            raise Failure(problems)
-        for job in jobs:  # every brief is rendered: its dossier is no longer needed while the PDFs are laid out
-            job.dossier = None
-        collector.release()
-        for name, numbering in numberings.items():  # committed with the briefs that show the numbers, or not at all
-            if numbering.changed:
-                txn.stage(out / name / NUMBERS_NAME, numbering.dump())
+        rendered = render_all(jobs, options, say, txn, workers) if apart is None else apart(txn)
+        for job, files in rendered.finished:
+            _record(record, job, files, warnings, options)
+            progress.step(job.label)
         # The site pages go first too: they only need to know which files are coming.
-        coming = tuple(_target(out, job, name) for job, _, futures in pending for name, _ in futures)
-        late = bool(pending) and site.search_bytes(out, txn) > LATE_SEARCH_BYTES
-        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming,
-                        search_now=not late)
+        coming = tuple(_target(out, job, name) for job, _, futures in rendered.pending for name, _ in futures)
+        site.stage_site(out, txn, [p for p in [options.templates] if p is not None], options.site_url, coming)
         site_pages = [p for _, p in txn.staged if p.name in SITE_PAGES]
-        for job, files, futures in pending:
+        for job, files, futures in rendered.pending:
             for name, future in futures:
                 try:
-                    files.update(_stage(txn, job, {FORMATS[name].extension: future.get()}))
+                    files.update(stage_files(txn, job, {FORMATS[name].extension: future.get()}))
                 except BuildStepError as exc:
                     raise BuildStepError(exc.step, f"the {FORMATS[name].label} of {job.label}", exc.message) from None
             _record(record, job, files, warnings, options)
             progress.step(job.label)
-        if late:  # the PDF engine's memory is handed back before the indexer's is taken
-            if workers is not None:
-                workers.close()
-            site.stage_search(out, txn)
         written = txn.commit()
     except BaseException:
         txn.rollback()
@@ -303,16 +220,19 @@ def write_briefs(jobs: list[Job], options: Options, say: Any, record: cache.Cach
     return [p for p in written if not p.name.startswith(".")]
 
 
-def _numbering(folder: Path) -> Any:
-    """The fact numbers earlier briefs in `folder` showed (brief.numbering); a damaged file stops the build."""
-    from briefing.brief.numbering import Numbering, NumberingError
+def _build_apart(stale: list[Job], record: cache.Cache, problems: Problems, options: Options,
+                 say: Any, workers: Any) -> list[Path] | None:
+    """`_build_stale` with the dossiers loaded, validated and rendered in a child process (publish/briefs.render_apart)."""
+    done = briefs.render_apart(stale, options, problems, workers)
+    if done is None:
+        return None
+    rendered, lines, state = done
 
-    path = folder / NUMBERS_NAME
-    try:
-        data = path.read_bytes() if path.is_file() else None
-        return Numbering.load(data)
-    except NumberingError as exc:
-        raise BuildStepError("reading the fact numbers", str(path), str(exc)) from None
+    def adopt(txn: Transaction) -> Rendered:
+        txn.staged, txn.created, txn.removed, txn.folders = state
+        return rendered
+
+    return write_briefs([job for job, *_ in [*rendered.finished, *rendered.pending]], options, say, record, lines, workers, adopt)
 
 
 def _record(record: cache.Cache, job: Job, files: dict[Path, str], warnings: dict[str, list[str]], options: Options) -> None:
@@ -321,89 +241,6 @@ def _record(record: cache.Cache, job: Job, files: dict[Path, str], warnings: dic
                   withhold=options.max_marking is not None)
 
 
-def _remove_old_pages(txn: Transaction, folder: Path, day: dt.date, pages: list[str]) -> None:
-    """Month pages of the day's register that an earlier build wrote and this one does not (the reading window
-    or the facts changed): removed with the commit, so that no page the register no longer links stays searchable."""
-    if not folder.is_dir():
-        return
-    prefix = register_name(day).removesuffix(".html") + "-"
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(prefix) and REGISTER_PAGE.match(path.name) and path.name not in pages:
-            txn.remove(path)
-
-
 def _target(out: Path, job: Job, name: str) -> Path:
     return out / job.name / brief_file(job.as_of, FORMATS[name].extension)
 
-
-def _stage(txn: Transaction, job: Job, result: dict[str, bytes]) -> dict[Path, str]:
-    """Stage one brief's files (by file-name suffix) beside their targets; returns their digests by target path
-    (what the record keeps: the bytes themselves need not stay in memory once staged)."""
-    folder = txn.root / job.name
-    files = {}
-    for suffix, data in result.items():
-        path = folder / f"{job.as_of.isoformat()}{suffix}"
-        txn.stage(path, data)
-        files[path] = cache.digest(data)
-    return files
-
-
-def _render_job(job: Job, options: Options, txn: Transaction, asset_dirs: tuple[Path, ...], workers: Any,
-                say: Any, numbering: Any = None, caches: tuple[Path | None, Path | None] = (None, None),
-                last: bool = False) -> tuple[dict[Path, str], list[tuple[str, Any]]]:
-    """Render and stage one brief's text files; returns them by path, and the futures of its worker formats.
-
-    The PDF is started right after the brief's HTML, before the fact register:
-    for a big dossier the register is the longest text to render, and it is
-    rendered while the worker lays the PDF out instead of before.
-    """
-    from briefing.brief.register import register_plan
-    from briefing.brief.select import select_brief
-    from briefing.foundation.layout import head_name
-    from briefing.render import templates
-    from briefing.render.chart_store import Drawn
-
-    assert job.dossier is not None
-    job.archives = [job.dossier.folder / job.dossier.sources[sid].archive for sid in job.dossier.archives]  # type: ignore[operator]
-    # The dossier's own templates are the most specific, then --templates, then the defaults.
-    overrides = [*([job.dossier.templates] if job.dossier.templates else []), *([options.templates] if options.templates else [])]
-    compiled, kept = caches  # compiled templates, charts kept from earlier runs
-    env = templates.environment(overrides, compiled)
-    with no_cyclic_gc():
-        brief = select_brief(job.dossier, job.as_of, job.since, options.max_marking, numbering)
-        requests = templates.chart_requests(brief) if workers is not None and workers.may_chart else []
-        drawn = Drawn(requests, kept, workers.chart_worker) if requests else None  # drawn while the Markdown and HTML are written
-        plan = register_plan(brief)  # which register page holds each fact: for the page's links and the pages
-        rendered = templates.render_brief(brief, env, options.formats, drawn=drawn, plan=plan)
-        page = Page(rendered.markdown, rendered.html, job.as_of, asset_dirs, options.pdf_variant)
-        futures = []
-        for name in options.formats:
-            if FORMATS[name].in_worker and workers is not None and workers.formats is not None:
-                say(f"Rendering the {FORMATS[name].label} of {job.label} ...")
-                futures.append((name, workers.formats.submit(name, page)))
-        if futures and last:  # the rest is not on the PDF's path: it yields the cores to the PDF engine
-            from briefing.render.workers import step_back
-
-            step_back()
-        texts: dict[str, bytes] = {}
-        for name in options.formats:
-            if not FORMATS[name].in_worker:
-                texts[FORMATS[name].extension] = FORMATS[name].render(page)
-        files = _stage(txn, job, texts)
-        del texts
-        if "html" in options.formats:  # each page written away as it is made: one page held at a time
-            pages = []
-            for name, data in templates.render_registers(brief, env, plan=plan):
-                pages.append(name)
-                target = txn.root / job.name / name
-                if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-                    files[target] = cache.digest(data)  # an older month, unchanged: the page on disk stays as it is
-                    continue
-                files.update(_stage(txn, job, {name.removeprefix(job.as_of.isoformat()): data}))
-            _remove_old_pages(txn, txn.root / job.name, job.as_of, pages)
-    if "html" not in options.formats and rendered.html:  # no page to list the brief by: keep its head for the site
-        head = txn.root / job.name / head_name(job.as_of)
-        data = rendered.html.split("</head>", 1)[0].encode() + b"</head>\n"
-        txn.stage(head, data)
-        files[head] = cache.digest(data)
-    return files, futures

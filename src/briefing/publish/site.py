@@ -243,9 +243,8 @@ def site_url(value: str | None = None) -> str | None:
 
 
 def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str | None = None,
-               coming: tuple[Path, ...] = (), search_now: bool = True) -> None:
-    """Stage the assets, index pages and feed for every brief in `out`, in this build, and `coming`; and the
-    search index, unless the caller stages it later (`stage_search`)."""
+               coming: tuple[Path, ...] = ()) -> None:
+    """Stage the assets, index pages and feed for every brief in `out`, in this build, and `coming`; and the search index."""
     _stage_assets(out, txn, [*(p / ASSETS for p in overrides), assets_dir()])
     dossiers = collect(out, txn, coming)
     env = _environment(overrides)
@@ -259,18 +258,12 @@ def stage_site(out: Path, txn: Transaction, overrides: list[Path], base_url: str
                                       marking=highest_marking(entries))
         txn.stage(out / dossier / "index.html", page.encode())
     txn.stage(out / "feed.xml", feed(env, dossiers, site_url(base_url), feed_size()).encode())
-    if search_now:
-        stage_search(out, txn)
+    stage_search(out, txn)
 
 
 def stage_search(out: Path, txn: Transaction) -> None:
     """Stage the search index of every page `searchable` finds now."""
     search.stage_index(out, txn, searchable(out, txn))
-
-
-def search_bytes(out: Path, txn: Transaction) -> int:
-    """How many bytes of pages the search index would read now: what its indexer's memory grows with."""
-    return sum(source.stat().st_size for source in searchable(out, txn).values())
 
 
 def searchable(out: Path, txn: Transaction) -> dict[Path, Path]:

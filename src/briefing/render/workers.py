@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -220,6 +221,73 @@ class Workers:
             process.join()
         for pipe in self.pipes:
             pipe.close()
+
+
+def in_child(function: Callable[..., Any], *args: Any, receive: Callable[[Any], None]) -> Any:
+    """`function(send, *args)` run in a forked child process, which exits when it returns; its return value.
+
+    What the child `send`s on the way reaches `receive` here at once (a page to
+    lay out, while the child goes on). All the memory the child took goes back
+    to the system when it exits, which memory freed inside a long-lived process
+    seldom does: the allocator keeps every arena that one surviving object pins.
+    The child's exception is raised here (as a RuntimeError when it cannot be
+    pickled); a child that dies is a BuildStepError. Ended early (an exception
+    here, Ctrl-C, SIGTERM), this process gives the child a moment to stop on
+    its own (a signal to the process group reached it too), then asks it to,
+    so that it can remove what it staged.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(theirs, mine, function, args))
+    process.start()
+    theirs.close()
+    try:
+        while True:
+            try:
+                kind, value = mine.recv()
+            except (EOFError, OSError):
+                process.join()
+                raise BuildStepError("rendering", "", f"its process ended unexpectedly (exit status {process.exitcode})") from None
+            if kind == "send":
+                receive(value)
+            elif kind == "done":
+                return value
+            else:
+                raise value
+    finally:
+        process.join(2)  # done, it exits at once; a signal to the process group reached it too: it stops itself
+        if process.is_alive():
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGTERM)
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+        process.join()
+        mine.close()
+
+
+def _child(conn: Any, other: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    """The forked side of `in_child`: run, send the result or the exception, and leave without cleanup."""
+    import pickle
+
+    other.close()
+    code = 0
+    try:
+        conn.send(("done", function(lambda value: conn.send(("send", value)), *args)))
+    except BaseException as exc:  # every failure goes to the parent, which raises it there
+        code = 1
+        with contextlib.suppress(OSError):
+            try:
+                conn.send(("error", pickle.loads(pickle.dumps(exc))))
+            except Exception:
+                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
 
 
 class InProcess:
