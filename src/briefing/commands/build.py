@@ -22,7 +22,7 @@ from briefing.foundation.layout import CACHE_NAME, SEARCH_DIR, SITE_ENTRY, SITE_
 from briefing.foundation.options import Options
 from briefing.foundation.resources import templates_dir
 from briefing.publish import briefs, cache
-from briefing.publish.briefs import Job, Rendered, forget_positions, may_chart, render_all, stage_files, warning_lines
+from briefing.publish.briefs import Job, Rendered, render_all, stage_files
 from briefing.publish.transaction import BRIEF_NAME, Transaction, clean_leftovers, locked, write_atomic
 from briefing.render.formats import FORMATS
 
@@ -140,8 +140,6 @@ def _up_to_date(jobs: list[Job], record: cache.Cache, problems: Problems, option
     """Nothing changed: replay the recorded warnings and stop, without loading anything heavy."""
     withheld = {job.name: job.folder for job in jobs if record.withheld(job.label)}
     if withheld:  # their warnings were not stored past a releasable cut: found again, as `check` would
-        from briefing.dossier.workspace import load_all
-
         load_all(withheld, problems, cache=not options.no_cache)
     report(problems)
     warnings = list(dict.fromkeys(line for job in jobs for line in record.warnings(job.label)))
@@ -159,21 +157,12 @@ def _build_stale(stale: list[Job], record: cache.Cache, problems: Problems, opti
     """Validate the dossiers of the stale briefs, render them, and commit everything; None when invalid."""
     if workers is not None and workers.formats is not None and briefs.yaml_bytes(stale) > briefs.APART_BYTES:
         return _build_apart(stale, record, problems, options, say, workers)
-    names = {j.name: j.folder for j in stale}
-    before = len(problems.items)
-    dossiers = load_all(names, problems, cache=not options.no_cache)
-    report(problems)
-    if problems.failed(options.strict):
+    loaded = briefs.load_jobs(stale, options, problems)
+    if loaded is None:
         return None
-    forget_positions(dossiers)
-    by_name = {d.id: d for d in dossiers}
-    lines = warning_lines(names, problems.items[before:])
-    for job in stale:
-        job.dossier = by_name[job.name]
-    if workers is not None and not any(may_chart(d) for d in dossiers):
+    lines, charts = loaded
+    if workers is not None and not charts:
         workers.stop_charts()
-    # The jobs hold them now, and let them go once rendered: no other name here may keep one.
-    del dossiers, by_name
     return write_briefs(stale, options, say, record, lines, workers)
 
 

@@ -47,16 +47,8 @@ class ParsedFile:
     ids_written: set[str] = field(default_factory=set)  # then, the ids it seems to define, so that references to them are not called unknown
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Read and validate one fact file, without the cache."""
-    local = Problems()
-    raw = read_raw(path, local)
-    if raw is None:  # not a regular file, over the size limit, unreadable: nothing to read ids from either
-        return ParsedFile(local.items)
-    return _parse(raw, path, local)
-
-
 def _parse(raw: bytes, path: Path, local: Problems) -> ParsedFile:
+    """Parse and validate a file's bytes; `local` holds what reading them already found."""
     text = decode(raw, path, local)
     doc = None if text is None else load_text(text, path, local)
     if doc is None:
@@ -81,12 +73,13 @@ class ParsedFiles:
         return files
 
     def read(self, path: Path) -> ParsedFile:
-        if self.folder is None:
-            return parse_file(path)
+        """One fact file as parsed and validated: read back from the cache folder when its bytes were seen before."""
         local = Problems()
         raw = read_raw(path, local)
-        if raw is None:
+        if raw is None:  # not a regular file, over the size limit, unreadable: nothing to read ids from either
             return ParsedFile(local.items)
+        if self.folder is None:
+            return _parse(raw, path, local)
         entry = self.folder / (hashlib.sha256(self.context + b"\0" + os.fsencode(path)).hexdigest()[:32] + ".pickle")
         digest = hashlib.sha256(raw).digest()
         kept = self._kept(entry, digest)
@@ -109,8 +102,8 @@ class ParsedFiles:
             os.utime(entry)  # used today: not removed as unused
         moved = adopt(table)
         if moved and parsed.items is not None:
-            for entry_ in parsed.items.entries:
-                entry_.where.marks.renumber(moved)
+            for item in parsed.items.entries:
+                item.where.marks.renumber(moved)
             for _, where in parsed.items.highlights:
                 where.marks.renumber(moved)
         return parsed

@@ -78,6 +78,26 @@ class Rendered:
     finished: list[tuple[Job, dict[Path, str]]] = field(default_factory=list)
 
 
+def load_jobs(stale: list[Job], options: Options, problems: Problems) -> tuple[dict[str, list[str]], bool] | None:
+    """Load and validate the jobs' dossiers, report their problems and give each job its dossier; None when invalid.
+
+    Returns each dossier's warning lines (for the record) and whether some
+    metric is reported twice (a chart may be drawn). The jobs are the only
+    holders of the dossiers afterwards, so rendering them lets them go.
+    """
+    names = {j.name: j.folder for j in stale}
+    before = len(problems.items)
+    dossiers = load_all(names, problems, cache=not options.no_cache)
+    report(problems)
+    if problems.failed(options.strict):
+        return None
+    forget_positions(dossiers)
+    by_name = {d.id: d for d in dossiers}
+    for job in stale:
+        job.dossier = by_name[job.name]
+    return warning_lines(names, problems.items[before:]), any(may_chart(d) for d in dossiers)
+
+
 def render_all(jobs: list[Job], options: Options, say: Any, txn: Transaction, workers: Any, release: bool = True) -> Rendered:
     """Render and stage every job's text files (and the fact numbers they show), its worker formats started;
     then let the dossiers go (`release`: not in a child process about to exit, where collecting them would
@@ -191,20 +211,12 @@ class _ChildPools:
 def _load_and_render(send: Any, stale: list[Job], options: Options, problems: Problems, workers: Any) -> tuple[Any, ...]:
     """The child's work in `render_apart`: load, validate, report, render and stage; what the parent needs back."""
     say = sayer(options.quiet)
-    names = {j.name: j.folder for j in stale}
-    before = len(problems.items)
-    dossiers = load_all(names, problems, cache=not options.no_cache)
-    report(problems)
-    if problems.failed(options.strict):
+    loaded = load_jobs(stale, options, problems)
+    if loaded is None:
         return "invalid", problems, {}, None, None
-    forget_positions(dossiers)
-    by_name = {d.id: d for d in dossiers}
-    lines = warning_lines(names, problems.items[before:])
-    for job in stale:
-        job.dossier = by_name[job.name]
-    if not any(may_chart(job.dossier) for job in stale):
+    lines, charts = loaded
+    if not charts:
         workers.may_chart = False
-    del dossiers, by_name
     pools = _ChildPools(send, workers)
     txn = Transaction(options.out)
     try:

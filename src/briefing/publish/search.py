@@ -232,12 +232,11 @@ async def _written(root: Path, patience: float = 1.0) -> dict[str, bytes]:
     """
     waited = 0.0
     while True:
-        files = {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
         try:
-            languages = json.loads(files[ENTRY])["languages"].values()
-            if all(files.get(f"pagefind.{language['hash']}.pf_meta") for language in languages):
-                return files
-        except (KeyError, ValueError, TypeError):
+            languages = json.loads((root / ENTRY).read_bytes())["languages"].values()
+            if all((root / f"pagefind.{language['hash']}.pf_meta").stat().st_size for language in languages):
+                return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+        except (OSError, KeyError, ValueError, TypeError):
             pass
         if waited >= patience:
             raise Incomplete(str(root))
